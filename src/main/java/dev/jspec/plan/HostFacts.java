@@ -1,0 +1,23 @@
+package dev.jspec.plan;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the planner needs to know about the host, read once by the caller, so that the
+ * planner itself stays a pure function. Tests pass fixed facts.
+ *
+ * @param cgroupLayout how cgroups are mounted
+ * @param cgroupV1Mounts v1 controller name to its mount point, e.g. memory to /sys/fs/cgroup/memory
+ *     (co-mounted controllers map to the same directory); empty on pure v2
+ * @param cgroupV2Mount the cgroup2 mount point, or null when there is none
+ * @param initCommand argv that starts {@code jspec init} (the java binary, its flags, the class)
+ */
+public record HostFacts(
+        CgroupLayout cgroupLayout,
+        Map<String, String> cgroupV1Mounts,
+        String cgroupV2Mount,
+        List<String> initCommand) {
+
+    public enum CgroupLayout { V1, HYBRID, V2 }
+}

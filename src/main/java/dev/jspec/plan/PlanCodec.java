@@ -1,0 +1,313 @@
+package dev.jspec.plan;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Plans as JSON, both ways. The same text is what {@code jspec plan --format json} prints and
+ * what the parent hands to the init over a pipe, so the init needs no JSON library: it loads
+ * only this class, the step records and JNA.
+ *
+ * <p>Shape: {@code {"steps":[{"n":1,"actor":"PARENT","call":"Unshare","types":["pid"]}, ...]}}.
+ */
+public final class PlanCodec {
+
+    private static final Map<String, Class<?>> STEP_TYPES = new HashMap<>();
+
+    static {
+        for (Class<?> c : Step.class.getPermittedSubclasses()) {
+            STEP_TYPES.put(c.getSimpleName(), c);
+        }
+    }
+
+    private PlanCodec() {}
+
+    public static String toJson(Plan plan) {
+        StringBuilder out = new StringBuilder("{\"steps\":[");
+        int n = 0;
+        for (Plan.Entry e : plan.entries()) {
+            if (n > 0) {
+                out.append(',');
+            }
+            n++;
+            out.append("\n  {\"n\":").append(n).append(",\"actor\":\"").append(e.actor())
+                    .append("\",\"call\":\"").append(e.step().getClass().getSimpleName()).append('"');
+            for (RecordComponent rc : e.step().getClass().getRecordComponents()) {
+                out.append(",\"").append(rc.getName()).append("\":");
+                writeValue(out, read(rc, e.step()));
+            }
+            out.append('}');
+        }
+        return out.append("\n]}\n").toString();
+    }
+
+    public static Plan fromJson(String json) {
+        Object root = new Parser(json).parseDocument();
+        if (!(root instanceof Map<?, ?> top) || !(top.get("steps") instanceof List<?> steps)) {
+            throw new IllegalArgumentException("not a plan: expected {\"steps\": [...]}");
+        }
+        List<Plan.Entry> entries = new ArrayList<>();
+        for (Object o : steps) {
+            Map<?, ?> m = (Map<?, ?>) o;
+            Class<?> type = STEP_TYPES.get((String) m.get("call"));
+            if (type == null) {
+                throw new IllegalArgumentException("unknown step: " + m.get("call"));
+            }
+            entries.add(new Plan.Entry(Actor.valueOf((String) m.get("actor")), (Step) construct(type, m)));
+        }
+        return new Plan(entries);
+    }
+
+    private static Object read(RecordComponent rc, Object record) {
+        try {
+            return rc.getAccessor().invoke(record);
+        } catch (ReflectiveOperationException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static Object construct(Class<?> type, Map<?, ?> fields) {
+        RecordComponent[] rcs = type.getRecordComponents();
+        Class<?>[] types = new Class<?>[rcs.length];
+        Object[] args = new Object[rcs.length];
+        for (int i = 0; i < rcs.length; i++) {
+            types[i] = rcs[i].getType();
+            args[i] = convert(fields.get(rcs[i].getName()), rcs[i].getGenericType());
+        }
+        try {
+            Constructor<?> c = type.getDeclaredConstructor(types);
+            return c.newInstance(args);
+        } catch (ReflectiveOperationException ex) {
+            throw new IllegalArgumentException("cannot build " + type.getSimpleName() + ": " + ex, ex);
+        }
+    }
+
+    private static Object convert(Object v, Type target) {
+        if (target instanceof ParameterizedType pt && pt.getRawType() == List.class) {
+            if (v == null) {
+                return List.of();
+            }
+            List<Object> out = new ArrayList<>();
+            for (Object item : (List<?>) v) {
+                out.add(convert(item, pt.getActualTypeArguments()[0]));
+            }
+            return List.copyOf(out);
+        }
+        if (target == int.class || target == Integer.class) {
+            return v == null ? (target == int.class ? 0 : null) : (int) ((Number) v).longValue();
+        }
+        if (target == long.class || target == Long.class) {
+            return v == null ? (target == long.class ? 0L : null) : ((Number) v).longValue();
+        }
+        if (target == boolean.class || target == Boolean.class) {
+            return v == null ? (target == boolean.class ? false : null) : v;
+        }
+        if (target == String.class) {
+            return v;
+        }
+        throw new IllegalArgumentException("unsupported field type in a step: " + target);
+    }
+
+    private static void writeValue(StringBuilder out, Object v) {
+        switch (v) {
+            case null -> out.append("null");
+            case String s -> writeString(out, s);
+            case Number num -> out.append(num);
+            case Boolean b -> out.append(b);
+            case List<?> list -> {
+                out.append('[');
+                for (int i = 0; i < list.size(); i++) {
+                    if (i > 0) {
+                        out.append(',');
+                    }
+                    writeValue(out, list.get(i));
+                }
+                out.append(']');
+            }
+            default -> throw new IllegalArgumentException("unsupported value in a step: " + v.getClass());
+        }
+    }
+
+    static void writeString(StringBuilder out, String s) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+
+    /** A strict parser for the JSON this class writes: objects, arrays, strings, integers, booleans, null. */
+    private static final class Parser {
+        private final String s;
+        private int i;
+
+        Parser(String s) {
+            this.s = s;
+        }
+
+        Object parseDocument() {
+            Object v = value();
+            ws();
+            if (i != s.length()) {
+                throw error("trailing text");
+            }
+            return v;
+        }
+
+        private Object value() {
+            ws();
+            if (i >= s.length()) {
+                throw error("unexpected end");
+            }
+            char c = s.charAt(i);
+            return switch (c) {
+                case '{' -> object();
+                case '[' -> array();
+                case '"' -> string();
+                case 't' -> literal("true", Boolean.TRUE);
+                case 'f' -> literal("false", Boolean.FALSE);
+                case 'n' -> literal("null", null);
+                default -> number();
+            };
+        }
+
+        private Map<String, Object> object() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            i++;
+            ws();
+            if (peek() == '}') {
+                i++;
+                return m;
+            }
+            while (true) {
+                ws();
+                String key = string();
+                ws();
+                expect(':');
+                m.put(key, value());
+                ws();
+                if (peek() == ',') {
+                    i++;
+                } else {
+                    expect('}');
+                    return m;
+                }
+            }
+        }
+
+        private List<Object> array() {
+            List<Object> list = new ArrayList<>();
+            i++;
+            ws();
+            if (peek() == ']') {
+                i++;
+                return list;
+            }
+            while (true) {
+                list.add(value());
+                ws();
+                if (peek() == ',') {
+                    i++;
+                } else {
+                    expect(']');
+                    return list;
+                }
+            }
+        }
+
+        private String string() {
+            expect('"');
+            StringBuilder b = new StringBuilder();
+            while (true) {
+                if (i >= s.length()) {
+                    throw error("unterminated string");
+                }
+                char c = s.charAt(i++);
+                if (c == '"') {
+                    return b.toString();
+                }
+                if (c != '\\') {
+                    b.append(c);
+                    continue;
+                }
+                char e = s.charAt(i++);
+                switch (e) {
+                    case 'n' -> b.append('\n');
+                    case 'r' -> b.append('\r');
+                    case 't' -> b.append('\t');
+                    case 'b' -> b.append('\b');
+                    case 'f' -> b.append('\f');
+                    case 'u' -> {
+                        b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+                        i += 4;
+                    }
+                    default -> b.append(e);
+                }
+            }
+        }
+
+        private Object number() {
+            int start = i;
+            if (peek() == '-') {
+                i++;
+            }
+            while (i < s.length() && Character.isDigit(s.charAt(i))) {
+                i++;
+            }
+            if (start == i) {
+                throw error("unexpected character '" + s.charAt(i) + "'");
+            }
+            return Long.parseLong(s.substring(start, i));
+        }
+
+        private Object literal(String word, Object value) {
+            if (!s.startsWith(word, i)) {
+                throw error("expected " + word);
+            }
+            i += word.length();
+            return value;
+        }
+
+        private char peek() {
+            return i < s.length() ? s.charAt(i) : '\0';
+        }
+
+        private void expect(char c) {
+            if (peek() != c) {
+                throw error("expected '" + c + "'");
+            }
+            i++;
+        }
+
+        private void ws() {
+            while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+                i++;
+            }
+        }
+
+        private IllegalArgumentException error(String what) {
+            return new IllegalArgumentException("plan JSON, offset " + i + ": " + what);
+        }
+    }
+}

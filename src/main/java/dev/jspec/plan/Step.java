@@ -1,0 +1,124 @@
+package dev.jspec.plan;
+
+import java.util.List;
+
+/**
+ * One kernel call (or cgroup file write) with its exact arguments. The planner emits them;
+ * the executor interprets them over {@code Syscalls}. Fields hold only strings, numbers,
+ * booleans and lists of those, so a plan serializes to JSON and back without loss
+ * ({@link PlanCodec}). Flag sets are lists of the kernel's constant names
+ * ({@code MS_BIND}, {@code MNT_DETACH}); the tables that turn them into bits live in
+ * {@code dev.jspec.exec}.
+ */
+public sealed interface Step {
+
+    // ---- cgroups (parent) ----
+
+    /** mkdir of one cgroup directory; removed again on teardown. */
+    record CgroupMkdir(String dir) implements Step {}
+
+    /** v1 cpuset: copy {@code file} (cpuset.cpus or cpuset.mems) from the parent directory when empty, else joining fails with ENOSPC. */
+    record CgroupCopyFromParent(String dir, String file) implements Step {}
+
+    /** write(value) to {@code dir/file}. */
+    record CgroupWrite(String dir, String file, String value) implements Step {}
+
+    /** write(init's pid) to {@code cgroup.procs} of each directory: the init joins before any user code runs. */
+    record CgroupJoin(List<String> dirs) implements Step {}
+
+    // ---- namespaces and the init process ----
+
+    /** unshare(2) of the namespace types named as in the spec: mount, uts, ipc, network, pid, cgroup. */
+    record Unshare(List<String> types) implements Step {}
+
+    /** setns(2) into the namespace at {@code path}. */
+    record Setns(String type, String path) implements Step {}
+
+    /** posix_spawn of the init with this argv; its stdio is jspec's own unless a terminal is requested. */
+    record Spawn(List<String> argv, boolean terminal) implements Step {}
+
+    /** Bring a network interface up (ioctl SIOCSIFFLAGS IFF_UP), inside a new network namespace. */
+    record LinkUp(String name) implements Step {}
+
+    // ---- the root filesystem (init) ----
+
+    /** mount(2). {@code source}, {@code fstype} and {@code data} may be null. */
+    record Mount(String source, String target, String fstype, List<String> flags, String data) implements Step {}
+
+    /** mount_setattr(2), e.g. MOUNT_ATTR_RDONLY with AT_RECURSIVE for "rro". */
+    record MountSetattr(String target, List<String> attrSet, boolean recursive) implements Step {}
+
+    /**
+     * Make sure a mount point exists: mkdir -p for a directory, or an empty file when
+     * {@code bindSource} names a file (bind mounts of single files).
+     */
+    record CreateMountPoint(String target, String bindSource) implements Step {}
+
+    record Mkdir(String path, int mode) implements Step {}
+
+    /** mknod(2) then chown; {@code type} is c, b, u or p. */
+    record Mknod(String path, String type, long major, long minor, int mode, long uid, long gid) implements Step {}
+
+    record Symlink(String target, String linkPath) implements Step {}
+
+    record PivotRoot(String newRoot, String putOld) implements Step {}
+
+    record Chdir(String path) implements Step {}
+
+    record Umount(String target, List<String> flags) implements Step {}
+
+    record Rmdir(String path) implements Step {}
+
+    /** Hide a path: /dev/null bound over a file, an empty read-only tmpfs over a directory. */
+    record MaskPath(String path) implements Step {}
+
+    /** Bind a path onto itself and remount it read-only; absent paths are skipped. */
+    record ReadonlyPath(String path) implements Step {}
+
+    /** write(value) to /proc/sys/{key with dots as slashes}. */
+    record WriteSysctl(String key, String value) implements Step {}
+
+    record Sethostname(String name) implements Step {}
+
+    record Setdomainname(String name) implements Step {}
+
+    // ---- the process (init) ----
+
+    /** setsid() and ioctl(0, TIOCSCTTY): the terminal on fd 0 becomes the controlling terminal. */
+    record SetControllingTerminal() implements Step {}
+
+    /** prlimit(2) on the init; {@code resource} is a name such as RLIMIT_NOFILE; -1 is unlimited. */
+    record Setrlimit(String resource, long soft, long hard) implements Step {}
+
+    /** write(value) to /proc/self/oom_score_adj. */
+    record WriteOomScoreAdj(int value) implements Step {}
+
+    /** prctl(PR_CAPBSET_DROP) for each capability named. */
+    record CapbsetDrop(List<String> caps) implements Step {}
+
+    /** prctl(PR_SET_KEEPCAPS): keep permitted capabilities across the uid change. */
+    record SetKeepCaps(boolean keep) implements Step {}
+
+    record Setgroups(List<Long> gids) implements Step {}
+
+    record Setresgid(long gid) implements Step {}
+
+    record Setresuid(long uid) implements Step {}
+
+    record Umask(int mask) implements Step {}
+
+    /** capset(2) of the three thread sets. */
+    record Capset(List<String> effective, List<String> permitted, List<String> inheritable) implements Step {}
+
+    /** prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE) for each capability named. */
+    record AmbientRaise(List<String> caps) implements Step {}
+
+    /** prctl(PR_SET_NO_NEW_PRIVS, 1). */
+    record SetNoNewPrivs() implements Step {}
+
+    /** close_range(first, ~0, CLOSE_RANGE_CLOEXEC): only 0..first-1 survive the execve. */
+    record CloseFrom(int first) implements Step {}
+
+    /** execve(2) after a PATH lookup inside the container for a bare {@code argv[0]}. */
+    record Execve(List<String> argv, List<String> env) implements Step {}
+}
