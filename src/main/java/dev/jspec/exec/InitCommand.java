@@ -1,0 +1,58 @@
+package dev.jspec.exec;
+
+import dev.jspec.init.InitMain;
+import java.io.File;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command line of the container's init JVM, built from the running jspec: the same
+ * java, a class path of just jspec's jar (or classes) and JNA's, and flags chosen for a
+ * short-lived process that must start fast and leave no files behind.
+ */
+public final class InitCommand {
+
+    private InitCommand() {}
+
+    public static List<String> argv() {
+        List<String> argv = new ArrayList<>();
+        String javaBin = System.getProperty("jspec.java");
+        if (javaBin == null || javaBin.isEmpty()) {
+            javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        }
+        argv.add(javaBin);
+        // Every init is pid 1 in its own namespace: hsperfdata files would collide in /tmp.
+        argv.add("-XX:-UsePerfData");
+        argv.add("-XX:+UseSerialGC");
+        argv.add("-XX:TieredStopAtLevel=1");
+        argv.add("-Xshare:auto");
+        argv.add("-Xss512k");
+        argv.add("-XX:CICompilerCount=1");
+        argv.add("-Xmx64m");
+        argv.add("--enable-native-access=ALL-UNNAMED");
+        String jnaLib = System.getProperty("jna.boot.library.path");
+        if (jnaLib != null && !jnaLib.isEmpty()) {
+            argv.add("-Djna.boot.library.path=" + jnaLib);
+            argv.add("-Djna.nosys=true");
+        }
+        String aot = System.getProperty("jspec.initAot");
+        if (aot != null && Files.isRegularFile(Path.of(aot))) {
+            argv.add("-XX:AOTCache=" + aot);
+        }
+        argv.add("-cp");
+        argv.add(location(InitMain.class) + File.pathSeparator + location(com.sun.jna.Native.class));
+        argv.add(InitMain.class.getName());
+        return List.copyOf(argv);
+    }
+
+    private static String location(Class<?> c) {
+        try {
+            return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,524 @@
+package dev.jspec.exec;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import com.sun.jna.StringArray;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** {@link Syscalls} on the running kernel, through glibc. */
+public final class LinuxSyscalls implements Syscalls {
+
+    private static final int O_RDONLY = 0;
+    private static final int O_WRONLY = 1;
+    private static final int O_CREAT = 0x40;
+    private static final int O_TRUNC = 0x200;
+    private static final int O_CLOEXEC = 0x80000;
+    private static final int O_NOFOLLOW = 0x20000;
+    private static final int AT_FDCWD = -100;
+    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    private static final int STATX_TYPE = 0x1;
+    private static final int S_IFMT = 0xF000;
+    private static final int F_DUPFD_CLOEXEC = 1030;
+    private static final int X_OK = 1;
+    private static final int CLOSE_RANGE_CLOEXEC = 1 << 2;
+    private static final long TIOCSCTTY = 0x540E;
+    private static final long SIOCGIFFLAGS = 0x8913;
+    private static final long SIOCSIFFLAGS = 0x8914;
+    private static final int IFF_UP = 0x1;
+    private static final int AF_INET = 2;
+    private static final int SOCK_DGRAM = 2;
+    private static final int SOCK_CLOEXEC = 0x80000;
+
+    @Override
+    public FileKind kind(String path, boolean followLinks) {
+        byte[] buf = new byte[256];
+        try {
+            LibC.statx(AT_FDCWD, path, followLinks ? 0 : AT_SYMLINK_NOFOLLOW, STATX_TYPE, buf);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == Errno.ENOENT || e.getErrorCode() == Errno.ENOTDIR) {
+                return FileKind.MISSING;
+            }
+            throw fail("statx(\"" + path + "\")", e);
+        }
+        // struct statx: stx_mode is a __u16 at offset 0x1c on every architecture.
+        int mode = (buf[0x1c] & 0xff) | ((buf[0x1d] & 0xff) << 8);
+        return switch (mode & S_IFMT) {
+            case 0x4000 -> FileKind.DIRECTORY;
+            case 0x8000 -> FileKind.REGULAR;
+            case 0xA000 -> FileKind.SYMLINK;
+            default -> FileKind.OTHER;
+        };
+    }
+
+    @Override
+    public boolean isExecutable(String path) {
+        try {
+            LibC.access(path, X_OK);
+            return true;
+        } catch (LastErrorException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void mkdir(String path, int mode) {
+        try {
+            LibC.mkdir(path, mode);
+        } catch (LastErrorException e) {
+            throw fail("mkdir(\"" + path + "\")", e);
+        }
+    }
+
+    @Override
+    public void mkdirs(String path, int mode) {
+        if (kind(path, true) == FileKind.DIRECTORY) {
+            return;
+        }
+        int slash = path.lastIndexOf('/');
+        if (slash > 0) {
+            mkdirs(path.substring(0, slash), mode);
+        }
+        try {
+            LibC.mkdir(path, mode);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() != Errno.EEXIST || kind(path, true) != FileKind.DIRECTORY) {
+                throw fail("mkdir(\"" + path + "\")", e);
+            }
+        }
+    }
+
+    @Override
+    public void rmdir(String path) {
+        try {
+            LibC.rmdir(path);
+        } catch (LastErrorException e) {
+            throw fail("rmdir(\"" + path + "\")", e);
+        }
+    }
+
+    @Override
+    public void touch(String path) {
+        try {
+            LibC.close(LibC.open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644));
+        } catch (LastErrorException e) {
+            throw fail("open(\"" + path + "\", O_CREAT)", e);
+        }
+    }
+
+    @Override
+    public void mknod(String path, int modeAndType, long major, long minor) {
+        try {
+            LibC.mknod(path, modeAndType, makedev(major, minor));
+        } catch (LastErrorException e) {
+            throw fail("mknod(\"" + path + "\")", e);
+        }
+    }
+
+    /** glibc's makedev encoding of a 64-bit dev_t. */
+    static long makedev(long major, long minor) {
+        return ((major & 0xfffL) << 8) | ((major & ~0xfffL) << 32) | (minor & 0xffL) | ((minor & ~0xffL) << 12);
+    }
+
+    @Override
+    public void chown(String path, long uid, long gid) {
+        try {
+            LibC.lchown(path, (int) uid, (int) gid);
+        } catch (LastErrorException e) {
+            throw fail("chown(\"" + path + "\")", e);
+        }
+    }
+
+    @Override
+    public void symlink(String target, String linkPath) {
+        try {
+            LibC.symlink(target, linkPath);
+        } catch (LastErrorException e) {
+            throw fail("symlink(\"" + target + "\", \"" + linkPath + "\")", e);
+        }
+    }
+
+    @Override
+    public void unlink(String path) {
+        try {
+            LibC.unlink(path);
+        } catch (LastErrorException e) {
+            throw fail("unlink(\"" + path + "\")", e);
+        }
+    }
+
+    @Override
+    public void writeFile(String path, String value) {
+        int fd;
+        try {
+            fd = LibC.open(path, O_WRONLY | O_CLOEXEC | O_TRUNC, 0);
+        } catch (LastErrorException e) {
+            throw fail("open(\"" + path + "\")", e);
+        }
+        try {
+            byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+            LibC.write(fd, bytes, bytes.length);
+        } catch (LastErrorException e) {
+            throw fail("write(\"" + path + "\", \"" + value + "\")", e);
+        } finally {
+            LibC.close(fd);
+        }
+    }
+
+    @Override
+    public String readFile(String path) {
+        int fd;
+        try {
+            fd = LibC.open(path, O_RDONLY | O_CLOEXEC, 0);
+        } catch (LastErrorException e) {
+            throw fail("open(\"" + path + "\")", e);
+        }
+        try {
+            StringBuilder out = new StringBuilder();
+            byte[] buf = new byte[4096];
+            long n;
+            while ((n = LibC.read(fd, buf, buf.length)) > 0) {
+                out.append(new String(buf, 0, (int) n, StandardCharsets.UTF_8));
+            }
+            return out.toString();
+        } catch (LastErrorException e) {
+            throw fail("read(\"" + path + "\")", e);
+        } finally {
+            LibC.close(fd);
+        }
+    }
+
+    @Override
+    public void chdir(String path) {
+        try {
+            LibC.chdir(path);
+        } catch (LastErrorException e) {
+            throw fail("chdir(\"" + path + "\")", e);
+        }
+    }
+
+    @Override
+    public void mount(String source, String target, String fstype, long flags, String data) {
+        try {
+            LibC.mount(source, target, fstype, flags, data);
+        } catch (LastErrorException e) {
+            throw fail("mount", e);
+        }
+    }
+
+    @Override
+    public void umount2(String target, int flags) {
+        try {
+            LibC.umount2(target, flags);
+        } catch (LastErrorException e) {
+            throw fail("umount2(\"" + target + "\")", e);
+        }
+    }
+
+    @Override
+    public void mountSetattr(String target, boolean recursive, long attrSet, long attrClr) {
+        // struct mount_attr { __u64 attr_set, attr_clr, propagation, userns_fd; }
+        byte[] attr = new byte[32];
+        putLong(attr, 0, attrSet);
+        putLong(attr, 8, attrClr);
+        try {
+            LibC.syscall(SyscallNumbers.MOUNT_SETATTR, AT_FDCWD, target, recursive ? MountFlags.AT_RECURSIVE : 0, attr, attr.length);
+        } catch (LastErrorException e) {
+            throw fail("mount_setattr(\"" + target + "\")", e);
+        }
+    }
+
+    private static void putLong(byte[] b, int off, long v) {
+        for (int i = 0; i < 8; i++) {
+            b[off + i] = (byte) (v >>> (8 * i));
+        }
+    }
+
+    @Override
+    public void pivotRoot(String newRoot, String putOld) {
+        try {
+            LibC.syscall(SyscallNumbers.PIVOT_ROOT, newRoot, putOld);
+        } catch (LastErrorException e) {
+            throw fail("pivot_root", e);
+        }
+    }
+
+    @Override
+    public void unshare(int flags) {
+        try {
+            LibC.unshare(flags);
+        } catch (LastErrorException e) {
+            throw fail("unshare", e);
+        }
+    }
+
+    @Override
+    public void setns(String path, int nstype) {
+        int fd;
+        try {
+            fd = LibC.open(path, O_RDONLY | O_CLOEXEC, 0);
+        } catch (LastErrorException e) {
+            throw fail("open(\"" + path + "\")", e);
+        }
+        try {
+            LibC.setns(fd, nstype);
+        } catch (LastErrorException e) {
+            throw fail("setns(\"" + path + "\")", e);
+        } finally {
+            LibC.close(fd);
+        }
+    }
+
+    @Override
+    public void sethostname(String name) {
+        try {
+            LibC.sethostname(name, name.getBytes(StandardCharsets.UTF_8).length);
+        } catch (LastErrorException e) {
+            throw fail("sethostname", e);
+        }
+    }
+
+    @Override
+    public void setdomainname(String name) {
+        try {
+            LibC.setdomainname(name, name.getBytes(StandardCharsets.UTF_8).length);
+        } catch (LastErrorException e) {
+            throw fail("setdomainname", e);
+        }
+    }
+
+    @Override
+    public void setrlimit(int resource, long soft, long hard) {
+        try {
+            LibC.prlimit(0, resource, new long[] {soft, hard}, null);
+        } catch (LastErrorException e) {
+            throw fail("prlimit", e);
+        }
+    }
+
+    @Override
+    public void prctl(int option, long arg2, long arg3) {
+        try {
+            LibC.prctl(option, arg2, arg3, 0, 0);
+        } catch (LastErrorException e) {
+            throw fail("prctl(" + option + ", " + arg2 + ")", e);
+        }
+    }
+
+    @Override
+    public void setgroups(List<Long> gids) {
+        int[] g = new int[gids.size()];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = (int) (long) gids.get(i);
+        }
+        try {
+            LibC.setgroups(g.length, g.length == 0 ? null : g);
+        } catch (LastErrorException e) {
+            throw fail("setgroups", e);
+        }
+    }
+
+    @Override
+    public void setresgid(long gid) {
+        try {
+            LibC.setresgid((int) gid, (int) gid, (int) gid);
+        } catch (LastErrorException e) {
+            throw fail("setresgid", e);
+        }
+    }
+
+    @Override
+    public void setresuid(long uid) {
+        try {
+            LibC.setresuid((int) uid, (int) uid, (int) uid);
+        } catch (LastErrorException e) {
+            throw fail("setresuid", e);
+        }
+    }
+
+    @Override
+    public void umask(int mask) {
+        LibC.umask(mask);
+    }
+
+    @Override
+    public void capset(long effective, long permitted, long inheritable) {
+        // _LINUX_CAPABILITY_VERSION_3: two 32-bit words per set.
+        int[] header = {0x20080522, 0};
+        int[] data = {
+            (int) effective, (int) permitted, (int) inheritable,
+            (int) (effective >>> 32), (int) (permitted >>> 32), (int) (inheritable >>> 32)
+        };
+        try {
+            LibC.capset(header, data);
+        } catch (LastErrorException e) {
+            throw fail("capset", e);
+        }
+    }
+
+    @Override
+    public void closeRangeCloexec(int first) {
+        try {
+            LibC.close_range(first, -1, CLOSE_RANGE_CLOEXEC);
+        } catch (LastErrorException e) {
+            throw fail("close_range", e);
+        }
+    }
+
+    @Override
+    public void setsid() {
+        try {
+            LibC.setsid();
+        } catch (LastErrorException e) {
+            throw fail("setsid", e);
+        }
+    }
+
+    @Override
+    public void setControllingTerminal(int fd) {
+        try {
+            LibC.ioctl(fd, TIOCSCTTY, 0L);
+        } catch (LastErrorException e) {
+            throw fail("ioctl(TIOCSCTTY)", e);
+        }
+    }
+
+    @Override
+    public void linkUp(String name) {
+        int sock;
+        try {
+            sock = LibC.socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        } catch (LastErrorException e) {
+            throw fail("socket(AF_INET)", e);
+        }
+        // struct ifreq: 16 bytes of name, then the union whose first member is short ifr_flags.
+        try (Memory ifr = new Memory(40)) {
+            ifr.clear();
+            byte[] n = name.getBytes(StandardCharsets.US_ASCII);
+            ifr.write(0, n, 0, Math.min(n.length, 15));
+            LibC.ioctl(sock, SIOCGIFFLAGS, ifr);
+            ifr.setShort(16, (short) (ifr.getShort(16) | IFF_UP));
+            LibC.ioctl(sock, SIOCSIFFLAGS, ifr);
+        } catch (LastErrorException e) {
+            throw fail("ioctl(SIOCSIFFLAGS, \"" + name + "\")", e);
+        } finally {
+            LibC.close(sock);
+        }
+    }
+
+    @Override
+    public void execve(String path, List<String> argv, List<String> env) {
+        try {
+            LibC.execve(path, new StringArray(argv.toArray(String[]::new)), new StringArray(env.toArray(String[]::new)));
+        } catch (LastErrorException e) {
+            throw fail("execve(\"" + path + "\")", e);
+        }
+        throw new IllegalStateException("execve returned");
+    }
+
+    @Override
+    public int spawn(String path, List<String> argv, List<String> env, int[] dup2s) {
+        // posix_spawn_file_actions_t is 80 bytes in glibc; leave room.
+        try (Memory actions = new Memory(256)) {
+            LibC.posix_spawn_file_actions_init(actions);
+            try {
+                for (int i = 0; i < dup2s.length; i += 2) {
+                    int rc = LibC.posix_spawn_file_actions_adddup2(actions, dup2s[i], dup2s[i + 1]);
+                    if (rc != 0) {
+                        throw new SyscallException("posix_spawn_file_actions_adddup2", rc);
+                    }
+                }
+                int[] pid = new int[1];
+                int rc = LibC.posix_spawn(pid, path, actions, null, new StringArray(argv.toArray(String[]::new)),
+                        new StringArray(env.toArray(String[]::new)));
+                if (rc != 0) {
+                    throw new SyscallException("posix_spawn(\"" + path + "\")", rc);
+                }
+                return pid[0];
+            } finally {
+                LibC.posix_spawn_file_actions_destroy(actions);
+            }
+        }
+    }
+
+    @Override
+    public int[] pipe() {
+        int[] fds = new int[2];
+        try {
+            LibC.pipe2(fds, O_CLOEXEC);
+            for (int i = 0; i < 2; i++) {
+                int high = LibC.fcntl(fds[i], F_DUPFD_CLOEXEC, 10);
+                LibC.close(fds[i]);
+                fds[i] = high;
+            }
+            return fds;
+        } catch (LastErrorException e) {
+            throw fail("pipe2", e);
+        }
+    }
+
+    @Override
+    public int read(int fd, byte[] buf) {
+        while (true) {
+            try {
+                return (int) LibC.read(fd, buf, buf.length);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != Errno.EINTR) {
+                    throw fail("read(" + fd + ")", e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void writeAll(int fd, byte[] data) {
+        int off = 0;
+        while (off < data.length) {
+            byte[] chunk = off == 0 ? data : java.util.Arrays.copyOfRange(data, off, data.length);
+            try {
+                off += (int) LibC.write(fd, chunk, chunk.length);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != Errno.EINTR) {
+                    throw fail("write(" + fd + ")", e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close(int fd) {
+        try {
+            LibC.close(fd);
+        } catch (LastErrorException e) {
+            throw fail("close(" + fd + ")", e);
+        }
+    }
+
+    @Override
+    public int waitpid(int pid) {
+        int[] status = new int[1];
+        while (true) {
+            try {
+                LibC.waitpid(pid, status, 0);
+                return status[0];
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != Errno.EINTR) {
+                    throw fail("waitpid(" + pid + ")", e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void kill(int pid, int signal) {
+        try {
+            LibC.kill(pid, signal);
+        } catch (LastErrorException e) {
+            throw fail("kill(" + pid + ", " + signal + ")", e);
+        }
+    }
+
+    private static SyscallException fail(String call, LastErrorException e) {
+        return new SyscallException(call, e.getErrorCode());
+    }
+}

@@ -1,0 +1,277 @@
+package dev.jspec.exec;
+
+import dev.jspec.cli.ExitCodes;
+import dev.jspec.init.InitMain;
+import dev.jspec.plan.Actor;
+import dev.jspec.plan.Plan;
+import dev.jspec.plan.PlanCodec;
+import dev.jspec.plan.Step;
+import dev.jspec.plan.StepText;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+
+/**
+ * Runs the PARENT steps of a plan and hands the rest to the container's init.
+ *
+ * <p>The parent steps run on a short-lived spawner thread: unshare(2) changes only the
+ * calling thread's namespaces, so the child spawned from that thread starts inside the new
+ * ones while the JVM's other threads stay where they were. Everything this executor
+ * creates on the host (cgroup directories, the init process) is recorded so that a failure
+ * at any step can be rolled back.
+ */
+public final class ParentExecutor {
+
+    private static final int SIGKILL = 9;
+
+    private final Syscalls sys;
+    private final Plan plan;
+    private final Stdio stdio;
+    private final Deque<String> createdCgroups = new ArrayDeque<>();
+    private final List<String> joinedCgroups = new ArrayList<>();
+    private volatile int initPid = -1;
+    private int planWriteFd = -1;
+    private int statusReadFd = -1;
+
+    /** The descriptors the init gets as 0, 1 and 2. */
+    public record Stdio(int in, int out, int err) {
+        public static final Stdio INHERIT = new Stdio(0, 1, 2);
+    }
+
+    public ParentExecutor(Syscalls sys, Plan plan, Stdio stdio) {
+        this.sys = sys;
+        this.plan = plan;
+        this.stdio = stdio;
+    }
+
+    /**
+     * Runs every parent step, sends the plan to the init and waits until the init has exec'd
+     * the user's program. On failure everything made so far is undone before this throws.
+     *
+     * @return the init's pid, as seen from the host
+     */
+    public int start() throws StepFailure {
+        try {
+            runParentSteps();
+            handOver();
+            return initPid;
+        } catch (StepFailure f) {
+            rollback();
+            throw f;
+        }
+    }
+
+    public int initPid() {
+        return initPid;
+    }
+
+    /** The cgroup directories the container lives in (one per v1 hierarchy, or one on v2). */
+    public List<String> cgroups() {
+        return List.copyOf(joinedCgroups);
+    }
+
+    private void runParentSteps() throws StepFailure {
+        FutureTask<Void> task = new FutureTask<>(() -> {
+            List<Plan.Entry> entries = plan.entries();
+            for (int i = 0; i < entries.size(); i++) {
+                Plan.Entry e = entries.get(i);
+                if (e.actor() != Actor.PARENT) {
+                    continue;
+                }
+                try {
+                    execute(e.step());
+                } catch (SyscallException ex) {
+                    throw new StepFailure(i + 1, StepText.call(e.step()), Errno.describe(ex.errno()) + hint(e.step(), ex),
+                            ExitCodes.START_FAILED, ex);
+                }
+            }
+            return null;
+        });
+        Thread spawner = new Thread(task, "jspec-spawner");
+        spawner.start();
+        try {
+            task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StepFailure("interrupted while starting the container", ExitCodes.START_FAILED);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof StepFailure f) {
+                throw f;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private void execute(Step step) {
+        switch (step) {
+            case Step.CgroupMkdir s -> {
+                if (sys.kind(s.dir(), true) != Syscalls.FileKind.DIRECTORY) {
+                    sys.mkdir(s.dir(), 0755);
+                    createdCgroups.push(s.dir());
+                }
+            }
+            case Step.CgroupCopyFromParent s -> {
+                String mine = sys.readFile(s.dir() + "/" + s.file()).strip();
+                if (mine.isEmpty()) {
+                    String parent = s.dir().substring(0, s.dir().lastIndexOf('/'));
+                    sys.writeFile(s.dir() + "/" + s.file(), sys.readFile(parent + "/" + s.file()).strip());
+                }
+            }
+            case Step.CgroupWrite s -> sys.writeFile(s.dir() + "/" + s.file(), s.value());
+            case Step.CgroupJoin s -> {
+                for (String dir : s.dirs()) {
+                    sys.writeFile(dir + "/cgroup.procs", Integer.toString(initPid));
+                    joinedCgroups.add(dir);
+                }
+            }
+            case Step.Setns s -> sys.setns(s.path(), Namespaces.flag(s.type()));
+            case Step.Unshare s -> sys.unshare(Namespaces.flags(s.types()));
+            case Step.Spawn s -> spawn(s);
+            default -> throw new IllegalStateException(step.getClass().getSimpleName() + " is not a parent step");
+        }
+    }
+
+    private void spawn(Step.Spawn s) {
+        int[] planPipe = sys.pipe();
+        int[] statusPipe = sys.pipe();
+        planWriteFd = planPipe[1];
+        statusReadFd = statusPipe[0];
+        int[] dup2s = {
+            stdio.in(), 0, stdio.out(), 1, stdio.err(), 2,
+            planPipe[0], InitMain.PLAN_FD, statusPipe[1], InitMain.STATUS_FD
+        };
+        try {
+            initPid = sys.spawn(s.argv().get(0), s.argv(), List.of(), dup2s);
+        } finally {
+            sys.close(planPipe[0]);
+            sys.close(statusPipe[1]);
+        }
+    }
+
+    private void handOver() throws StepFailure {
+        try {
+            sys.writeAll(planWriteFd, PlanCodec.toJson(plan).getBytes(StandardCharsets.UTF_8));
+        } catch (SyscallException e) {
+            // EPIPE: the init died before reading; its status tells why.
+        } finally {
+            sys.close(planWriteFd);
+            planWriteFd = -1;
+        }
+        StringBuilder status = new StringBuilder();
+        byte[] buf = new byte[4096];
+        int n;
+        while ((n = sys.read(statusReadFd, buf)) > 0) {
+            status.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+        }
+        sys.close(statusReadFd);
+        statusReadFd = -1;
+        String line = status.toString().strip();
+        if (line.startsWith("E ")) {
+            int space = line.indexOf(' ', 2);
+            int code = Integer.parseInt(line.substring(2, space));
+            throw new StepFailure(line.substring(space + 1), code);
+        }
+        if (!line.isEmpty()) {
+            throw new StepFailure("the container's init said something unexpected: " + line, ExitCodes.START_FAILED);
+        }
+    }
+
+    /** Kills the init if it runs, reaps it, and removes the cgroup directories this run created. */
+    public void rollback() {
+        if (planWriteFd >= 0) {
+            closeQuietly(planWriteFd);
+        }
+        if (statusReadFd >= 0) {
+            closeQuietly(statusReadFd);
+        }
+        if (initPid > 0) {
+            try {
+                sys.kill(initPid, SIGKILL);
+            } catch (SyscallException ignored) {
+                // Already gone.
+            }
+            try {
+                sys.waitpid(initPid);
+            } catch (SyscallException ignored) {
+                // Reaped elsewhere.
+            }
+        }
+        removeCgroups();
+    }
+
+    /**
+     * Removes the cgroup directories this run created, deepest first. Processes still inside
+     * (a container without its own PID namespace can leave some) are killed first.
+     */
+    public void removeCgroups() {
+        while (!createdCgroups.isEmpty()) {
+            String dir = createdCgroups.pop();
+            removeCgroup(dir);
+        }
+    }
+
+    private void removeCgroup(String dir) {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            try {
+                sys.rmdir(dir);
+                return;
+            } catch (SyscallException e) {
+                if (e.errno() == Errno.ENOENT) {
+                    return;
+                }
+                if (e.errno() != Errno.EBUSY) {
+                    System.err.println("jspec: cannot remove cgroup " + dir + ": " + Errno.describe(e.errno()));
+                    return;
+                }
+                killAll(dir);
+                sleep(attempt < 20 ? 1 : 10);
+            }
+        }
+        System.err.println("jspec: cgroup " + dir + " stays busy; processes remain in it");
+    }
+
+    private void killAll(String dir) {
+        try {
+            for (String pid : sys.readFile(dir + "/cgroup.procs").split("\\s+")) {
+                if (!pid.isEmpty()) {
+                    try {
+                        sys.kill(Integer.parseInt(pid), SIGKILL);
+                    } catch (SyscallException ignored) {
+                        // Exited meanwhile.
+                    }
+                }
+            }
+        } catch (SyscallException ignored) {
+            // The directory went away meanwhile.
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void closeQuietly(int fd) {
+        try {
+            sys.close(fd);
+        } catch (SyscallException ignored) {
+            // Nothing to do.
+        }
+    }
+
+    private static String hint(Step step, SyscallException ex) {
+        return switch (step) {
+            case Step.CgroupWrite s -> " (the kernel refused " + s.value() + " for " + s.file() + ")";
+            case Step.Unshare s when ex.errno() == Errno.EINVAL && s.types().contains("user") ->
+                    " (user namespaces cannot be made from a multithreaded JVM; not supported yet)";
+            default -> "";
+        };
+    }
+}

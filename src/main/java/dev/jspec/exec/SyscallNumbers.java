@@ -1,0 +1,25 @@
+package dev.jspec.exec;
+
+/** Numbers of the system calls glibc has no wrapper for, per architecture. */
+final class SyscallNumbers {
+
+    static final long PIVOT_ROOT;
+    static final long MOUNT_SETATTR;
+
+    static {
+        String arch = System.getProperty("os.arch");
+        switch (arch) {
+            case "amd64", "x86_64" -> {
+                PIVOT_ROOT = 155;
+                MOUNT_SETATTR = 442;
+            }
+            case "aarch64" -> {
+                PIVOT_ROOT = 41;
+                MOUNT_SETATTR = 442;
+            }
+            default -> throw new IllegalStateException("jspec does not know the system call numbers of " + arch);
+        }
+    }
+
+    private SyscallNumbers() {}
+}

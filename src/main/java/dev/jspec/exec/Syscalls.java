@@ -1,0 +1,110 @@
+package dev.jspec.exec;
+
+import java.util.List;
+
+/**
+ * Every kernel call jspec makes, in one interface: {@link LinuxSyscalls} in production, a
+ * recording fake in unit tests. Failures throw {@link SyscallException} with the errno;
+ * {@code call} strings in those exceptions are the plain C call, the executor adds the step.
+ */
+public interface Syscalls {
+
+    /** What a path is, by statx(2) without following a final symlink where noted. */
+    enum FileKind { MISSING, DIRECTORY, REGULAR, SYMLINK, OTHER }
+
+    // --- files ---
+    FileKind kind(String path, boolean followLinks);
+
+    boolean isExecutable(String path);
+
+    void mkdir(String path, int mode);
+
+    /** mkdir -p; existing directories are fine. */
+    void mkdirs(String path, int mode);
+
+    void rmdir(String path);
+
+    /** Create an empty regular file if nothing is there (for bind mounts of single files). */
+    void touch(String path);
+
+    void mknod(String path, int modeAndType, long major, long minor);
+
+    void chown(String path, long uid, long gid);
+
+    void symlink(String target, String linkPath);
+
+    void unlink(String path);
+
+    /** open, write the whole value, close: for cgroup, sysctl and procfs files. */
+    void writeFile(String path, String value);
+
+    String readFile(String path);
+
+    void chdir(String path);
+
+    // --- mounts ---
+    void mount(String source, String target, String fstype, long flags, String data);
+
+    void umount2(String target, int flags);
+
+    void mountSetattr(String target, boolean recursive, long attrSet, long attrClr);
+
+    void pivotRoot(String newRoot, String putOld);
+
+    // --- namespaces ---
+    void unshare(int flags);
+
+    void setns(String path, int nstype);
+
+    // --- identity and limits ---
+    void sethostname(String name);
+
+    void setdomainname(String name);
+
+    void setrlimit(int resource, long soft, long hard);
+
+    void prctl(int option, long arg2, long arg3);
+
+    void setgroups(List<Long> gids);
+
+    void setresgid(long gid);
+
+    void setresuid(long uid);
+
+    void umask(int mask);
+
+    void capset(long effective, long permitted, long inheritable);
+
+    void closeRangeCloexec(int first);
+
+    void setsid();
+
+    void setControllingTerminal(int fd);
+
+    void linkUp(String name);
+
+    /** Only returns by throwing. */
+    void execve(String path, List<String> argv, List<String> env);
+
+    // --- processes and descriptors (the parent's plumbing) ---
+
+    /**
+     * posix_spawn(path, argv, env) with {@code dup2s} as file actions, pairs of (from, to):
+     * the child gets exactly those descriptors plus whatever lacks close-on-exec.
+     */
+    int spawn(String path, List<String> argv, List<String> env, int[] dup2s);
+
+    /** pipe2(O_CLOEXEC), moved to descriptors at or above 10 so they never collide with 0..9 in dup2s. */
+    int[] pipe();
+
+    int read(int fd, byte[] buf);
+
+    void writeAll(int fd, byte[] data);
+
+    void close(int fd);
+
+    /** waitpid(pid, &status, 0), retried on EINTR; returns the raw wait status. */
+    int waitpid(int pid);
+
+    void kill(int pid, int signal);
+}

@@ -1,0 +1,68 @@
+package dev.jspec.init;
+
+import dev.jspec.cli.ExitCodes;
+import dev.jspec.exec.InitExecutor;
+import dev.jspec.exec.LinuxSyscalls;
+import dev.jspec.exec.StepFailure;
+import dev.jspec.exec.Syscalls;
+import dev.jspec.plan.Plan;
+import dev.jspec.plan.PlanCodec;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The container's init: PID 1 of the new PID namespace until it execs the user's program.
+ * It reads the plan from descriptor {@value #PLAN_FD} (the parent writes it once the init
+ * has joined its cgroups), runs the INIT steps, and reports a failure on descriptor
+ * {@value #STATUS_FD} as one line {@code E <exit code> <message>}. A successful execve
+ * closes the status descriptor, which is how the parent learns the program started.
+ *
+ * <p>This class path is kept lean on purpose (jspec's own classes and JNA only): it is on
+ * the start-up path of every container.
+ */
+public final class InitMain {
+
+    public static final int PLAN_FD = 3;
+    public static final int STATUS_FD = 4;
+
+    private InitMain() {}
+
+    public static void main(String[] args) {
+        Syscalls sys = new LinuxSyscalls();
+        Plan plan;
+        try {
+            plan = PlanCodec.fromJson(readAll(sys, PLAN_FD));
+            sys.close(PLAN_FD);
+        } catch (RuntimeException e) {
+            report(sys, ExitCodes.START_FAILED, "jspec init: cannot read the plan: " + e.getMessage());
+            return;
+        }
+        try {
+            new InitExecutor(sys).run(plan);
+            report(sys, ExitCodes.START_FAILED, "jspec init: the plan has no execve step");
+        } catch (StepFailure f) {
+            report(sys, f.exitCode(), f.getMessage());
+        } catch (RuntimeException | Error e) {
+            report(sys, ExitCodes.START_FAILED, "jspec init: " + e);
+        }
+    }
+
+    private static String readAll(Syscalls sys, int fd) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[16384];
+        int n;
+        while ((n = sys.read(fd, buf)) > 0) {
+            out.write(buf, 0, n);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static void report(Syscalls sys, int code, String message) {
+        try {
+            sys.writeAll(STATUS_FD, ("E " + code + " " + message.replace('\n', ' ') + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (RuntimeException ignored) {
+            // The parent is gone; the exit status is all that is left to say it.
+        }
+        Runtime.getRuntime().halt(code);
+    }
+}
