@@ -1,13 +1,162 @@
 package dev.jspec.cli;
 
+import dev.jspec.exec.ExitStatus;
+import dev.jspec.exec.LinuxSyscalls;
+import dev.jspec.exec.ParentExecutor;
+import dev.jspec.exec.StepFailure;
+import dev.jspec.exec.Syscalls;
+import dev.jspec.exec.TerminalProxy;
+import dev.jspec.lifecycle.ContainerState;
+import dev.jspec.lifecycle.StateStore;
+import dev.jspec.plan.Plan;
+import dev.jspec.plan.PlanContext;
+import dev.jspec.plan.Planner;
+import dev.jspec.spec.BundleLoader;
+import dev.jspec.spec.ConfigException;
+import dev.jspec.spec.Diagnostic;
+import dev.jspec.spec.LoadedBundle;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-@Command(name = "run", mixinStandardHelpOptions = true, description = "Not built yet.")
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Create and start a container from a bundle, and wait for it (unless --detach).",
+            "",
+            "jspec run BUNDLE_DIR          runs the bundle; the container ID is the directory's name",
+            "jspec run [--bundle B] ID     the runc form; the bundle defaults to the current directory",
+            "",
+            "The container's stdin, stdout and stderr are jspec's own; its exit status is jspec's",
+            "(128+N when killed by signal N). jspec itself fails with 125 before the program starts,",
+            "127 when the program is not found in the container and 126 when it cannot be executed."
+        })
 final class RunCommand implements Callable<Integer> {
+
+    private static final String[] FORWARDED_SIGNALS = {"INT", "TERM", "HUP", "QUIT", "USR1", "USR2", "WINCH"};
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "ID|BUNDLE", description = "Container ID, or a bundle directory.")
+    String target;
+
+    @Option(names = {"-b", "--bundle"}, paramLabel = "DIR", description = "The bundle directory (default: the current directory).")
+    Path bundle;
+
+    @Option(names = {"-d", "--detach"}, description = "Start the container and return; `jspec delete ID` removes it later.")
+    boolean detach;
+
+    @Option(names = "--pid-file", paramLabel = "FILE", description = "Write the container's process ID to FILE.")
+    Path pidFile;
+
+    @Option(names = "--root", paramLabel = "DIR", description = "Directory for container state (default: ${DEFAULT-VALUE}).",
+            defaultValue = StateStore.DEFAULT_ROOT)
+    Path stateRoot;
+
     @Override
     public Integer call() {
-        System.err.println("jspec run: not built yet");
-        return ExitCodes.FAILURE;
+        Path bundleDir;
+        String id;
+        if (target != null && bundle == null && Files.isDirectory(Path.of(target)) && hasConfig(Path.of(target))) {
+            bundleDir = Path.of(target);
+            id = bundleDir.toAbsolutePath().normalize().getFileName().toString();
+        } else {
+            bundleDir = bundle != null ? bundle : Path.of(".");
+            id = target != null ? target : bundleDir.toAbsolutePath().normalize().getFileName().toString();
+        }
+        String badId = StateStore.checkId(id);
+        if (badId != null) {
+            System.err.println("jspec: " + badId);
+            return ExitCodes.START_FAILED;
+        }
+
+        LoadedBundle loaded;
+        try {
+            loaded = BundleLoader.load(bundleDir);
+        } catch (ConfigException e) {
+            for (Diagnostic d : e.diagnostics()) {
+                System.err.println(d);
+            }
+            return ExitCodes.CONFIG_ERROR;
+        }
+        Plan plan = Planner.plan(loaded.spec(), new PlanContext(id, loaded.bundleDir().toString(), Hosts.current()));
+        String unsupported = Preflight.unsupported(loaded.spec());
+        if (unsupported != null) {
+            System.err.println("jspec: " + unsupported);
+            return ExitCodes.START_FAILED;
+        }
+
+        StateStore store = new StateStore(stateRoot);
+        try {
+            store.reserve(id);
+        } catch (IOException e) {
+            System.err.println("jspec: " + e.getMessage());
+            return ExitCodes.START_FAILED;
+        }
+        Syscalls sys = new LinuxSyscalls();
+        ParentExecutor executor = new ParentExecutor(sys, plan, ParentExecutor.Stdio.INHERIT);
+        int pid;
+        try {
+            pid = executor.start();
+        } catch (StepFailure f) {
+            store.remove(id);
+            System.err.println("jspec: " + f.getMessage());
+            return f.exitCode();
+        } catch (RuntimeException e) {
+            executor.rollback();
+            store.remove(id);
+            throw e;
+        }
+        try {
+            store.write(new ContainerState(id, "running", pid, loaded.bundleDir().toString(), executor.cgroups(),
+                    executor.createdCgroups()));
+            if (pidFile != null) {
+                Files.writeString(pidFile, Integer.toString(pid));
+            }
+        } catch (IOException e) {
+            executor.rollback();
+            store.remove(id);
+            System.err.println("jspec: cannot record the container's state: " + e.getMessage());
+            return ExitCodes.START_FAILED;
+        }
+        if (detach) {
+            return ExitCodes.OK;
+        }
+        return waitForExit(sys, executor, store, id, pid);
+    }
+
+    private int waitForExit(Syscalls sys, ParentExecutor executor, StateStore store, String id, int pid) {
+        TerminalProxy terminal = executor.ptyMaster() >= 0 ? new TerminalProxy(sys, executor.ptyMaster()) : null;
+        Thread output = terminal != null ? terminal.start() : null;
+        Signals.forward(FORWARDED_SIGNALS, (name, number) -> {
+            if (name.equals("WINCH") && terminal != null) {
+                terminal.resize();
+            }
+            try {
+                sys.kill(pid, number);
+            } catch (RuntimeException ignored) {
+                // The container is already gone.
+            }
+        });
+        int status = sys.waitpid(pid);
+        if (output != null) {
+            try {
+                output.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            terminal.close();
+        }
+        executor.removeCgroups();
+        store.remove(id);
+        return ExitStatus.toExitCode(status);
+    }
+
+    private static boolean hasConfig(Path dir) {
+        return Files.isRegularFile(dir.resolve("config.yaml")) || Files.isRegularFile(dir.resolve("config.yml"))
+                || Files.isRegularFile(dir.resolve("config.json"));
     }
 }

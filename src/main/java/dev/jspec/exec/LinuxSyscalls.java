@@ -10,6 +10,13 @@ import java.util.List;
 public final class LinuxSyscalls implements Syscalls {
 
     private static final int O_RDONLY = 0;
+    private static final int O_RDWR = 2;
+    private static final int O_NOCTTY = 0x100;
+    private static final long TIOCGWINSZ = 0x5413;
+    private static final long TIOCSWINSZ = 0x5414;
+    private static final int TCSANOW = 0;
+    /** struct termios is 60 bytes in glibc; leave room. */
+    private static final int TERMIOS_SIZE = 128;
     private static final int O_WRONLY = 1;
     private static final int O_CREAT = 0x40;
     private static final int O_TRUNC = 0x200;
@@ -515,6 +522,83 @@ public final class LinuxSyscalls implements Syscalls {
             LibC.kill(pid, signal);
         } catch (LastErrorException e) {
             throw fail("kill(" + pid + ", " + signal + ")", e);
+        }
+    }
+
+    @Override
+    public int[] openPty() {
+        try {
+            int master = LibC.posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+            LibC.grantpt(master);
+            LibC.unlockpt(master);
+            byte[] name = new byte[128];
+            int rc = LibC.ptsname_r(master, name, name.length);
+            if (rc != 0) {
+                throw new SyscallException("ptsname_r", rc);
+            }
+            String path = new String(name, 0, indexOfZero(name), StandardCharsets.US_ASCII);
+            int slave = LibC.open(path, O_RDWR | O_NOCTTY | O_CLOEXEC, 0);
+            return new int[] {master, slave};
+        } catch (LastErrorException e) {
+            throw fail("posix_openpt", e);
+        }
+    }
+
+    private static int indexOfZero(byte[] b) {
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] == 0) {
+                return i;
+            }
+        }
+        return b.length;
+    }
+
+    @Override
+    public int[] windowSize(int fd) {
+        try (Memory ws = new Memory(8)) {
+            ws.clear();
+            LibC.ioctl(fd, TIOCGWINSZ, ws);
+            return new int[] {ws.getShort(0) & 0xffff, ws.getShort(2) & 0xffff};
+        } catch (LastErrorException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void setWindowSize(int fd, int rows, int columns) {
+        try (Memory ws = new Memory(8)) {
+            ws.clear();
+            ws.setShort(0, (short) rows);
+            ws.setShort(2, (short) columns);
+            LibC.ioctl(fd, TIOCSWINSZ, ws);
+        } catch (LastErrorException e) {
+            throw fail("ioctl(TIOCSWINSZ)", e);
+        }
+    }
+
+    @Override
+    public byte[] makeRaw(int fd) {
+        if (LibC.isatty(fd) != 1) {
+            return null;
+        }
+        byte[] saved = new byte[TERMIOS_SIZE];
+        try {
+            LibC.tcgetattr(fd, saved);
+            byte[] raw = saved.clone();
+            LibC.cfmakeraw(raw);
+            LibC.tcsetattr(fd, TCSANOW, raw);
+            return saved;
+        } catch (LastErrorException e) {
+            throw fail("tcsetattr", e);
+        }
+    }
+
+    @Override
+    public void restoreTerminal(int fd, byte[] saved) {
+        try {
+            LibC.tcsetattr(fd, TCSANOW, saved);
+        } catch (LastErrorException e) {
+            throw fail("tcsetattr", e);
         }
     }
 

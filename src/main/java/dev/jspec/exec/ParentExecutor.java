@@ -36,6 +36,7 @@ public final class ParentExecutor {
     private volatile int initPid = -1;
     private int planWriteFd = -1;
     private int statusReadFd = -1;
+    private int ptyMaster = -1;
 
     /** The descriptors the init gets as 0, 1 and 2. */
     public record Stdio(int in, int out, int err) {
@@ -63,6 +64,16 @@ public final class ParentExecutor {
             rollback();
             throw f;
         }
+    }
+
+    /** The cgroup directories this run created, deepest first: what teardown removes. */
+    public List<String> createdCgroups() {
+        return List.copyOf(createdCgroups);
+    }
+
+    /** The master side of the container's terminal, or -1 when it has none. */
+    public int ptyMaster() {
+        return ptyMaster;
     }
 
     public int initPid() {
@@ -140,15 +151,25 @@ public final class ParentExecutor {
         int[] statusPipe = sys.pipe();
         planWriteFd = planPipe[1];
         statusReadFd = statusPipe[0];
-        int[] dup2s = {
-            stdio.in(), 0, stdio.out(), 1, stdio.err(), 2,
-            planPipe[0], InitMain.PLAN_FD, statusPipe[1], InitMain.STATUS_FD
-        };
+        int[] pty = s.terminal() ? sys.openPty() : null;
+        int in = pty != null ? pty[1] : stdio.in();
+        int out = pty != null ? pty[1] : stdio.out();
+        int err = pty != null ? pty[1] : stdio.err();
+        int[] dup2s = {in, 0, out, 1, err, 2, planPipe[0], InitMain.PLAN_FD, statusPipe[1], InitMain.STATUS_FD};
         try {
             initPid = sys.spawn(s.argv().get(0), s.argv(), List.of(), dup2s);
+            if (pty != null) {
+                ptyMaster = pty[0];
+            }
         } finally {
             sys.close(planPipe[0]);
             sys.close(statusPipe[1]);
+            if (pty != null) {
+                sys.close(pty[1]);
+                if (ptyMaster < 0) {
+                    sys.close(pty[0]);
+                }
+            }
         }
     }
 

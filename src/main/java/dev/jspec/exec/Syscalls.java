@@ -107,4 +107,19 @@ public interface Syscalls {
     int waitpid(int pid);
 
     void kill(int pid, int signal);
+
+    // --- terminals ---
+
+    /** A new pseudo-terminal pair from /dev/ptmx: {master, slave}, both close-on-exec. */
+    int[] openPty();
+
+    /** {rows, columns} of the terminal on fd, or null when fd is not a terminal. */
+    int[] windowSize(int fd);
+
+    void setWindowSize(int fd, int rows, int columns);
+
+    /** Puts the terminal on fd in raw mode; returns its previous settings, or null when fd is not a terminal. */
+    byte[] makeRaw(int fd);
+
+    void restoreTerminal(int fd, byte[] saved);
 }

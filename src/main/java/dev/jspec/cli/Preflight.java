@@ -1,0 +1,44 @@
+package dev.jspec.cli;
+
+import dev.jspec.spec.Spec;
+
+/** Features a config may ask for that jspec cannot honour yet: refused before anything is made. */
+final class Preflight {
+
+    private Preflight() {}
+
+    /** Why this spec cannot run, or null when it can. */
+    static String unsupported(Spec spec) {
+        if (spec.linux() == null) {
+            return "the config has no linux section; jspec needs at least a mount namespace";
+        }
+        boolean mountNs = false;
+        for (Spec.Namespace ns : spec.linux().namespaces()) {
+            switch (ns.type()) {
+                case "user" -> {
+                    return "user namespaces are not supported yet (linux.namespaces lists \"user\")";
+                }
+                case "time" -> {
+                    return "time namespaces are not supported yet (linux.namespaces lists \"time\")";
+                }
+                case "mount" -> mountNs = true;
+                default -> { }
+            }
+        }
+        if (!mountNs) {
+            return "jspec needs a mount namespace to set up the root filesystem; add {type: mount} to linux.namespaces";
+        }
+        if (spec.linux().seccomp() != null) {
+            return "seccomp filters are not supported yet; refusing to run without the filter the config asks for";
+        }
+        Spec.Hooks h = spec.hooks();
+        if (h != null && !(h.prestart().isEmpty() && h.createRuntime().isEmpty() && h.createContainer().isEmpty()
+                && h.startContainer().isEmpty() && h.poststart().isEmpty() && h.poststop().isEmpty())) {
+            return "hooks are not supported yet; refusing to run without the hooks the config asks for";
+        }
+        if (spec.process() == null) {
+            return "the config has no process to run";
+        }
+        return null;
+    }
+}

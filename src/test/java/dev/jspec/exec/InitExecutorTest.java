@@ -1,0 +1,131 @@
+package dev.jspec.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jspec.cli.ExitCodes;
+import dev.jspec.plan.Actor;
+import dev.jspec.plan.Plan;
+import dev.jspec.plan.Step;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class InitExecutorTest {
+
+    private static Plan initPlan(Step... steps) {
+        List<Plan.Entry> entries = new ArrayList<>();
+        entries.add(new Plan.Entry(Actor.PARENT, new Step.Unshare(List.of("pid"))));
+        for (Step s : steps) {
+            entries.add(new Plan.Entry(Actor.INIT, s));
+        }
+        return new Plan(entries);
+    }
+
+    @Test
+    void runsOnlyInitStepsInPlanOrder() throws Exception {
+        RecordingSyscalls sys = new RecordingSyscalls().file("/bin/sh", Syscalls.FileKind.REGULAR);
+        Plan plan = initPlan(
+                new Step.Mount(null, "/", null, List.of("MS_REC", "MS_SLAVE"), null),
+                new Step.PivotRoot("/r", "/r/.oldroot"),
+                new Step.Mount("proc", "/proc", "proc", List.of("MS_NOSUID"), null),
+                new Step.Execve(List.of("sh"), List.of("PATH=/bin")));
+        assertThrows(RecordingSyscalls.ExecvedForTest.class, () -> new InitExecutor(sys).run(plan));
+        assertEquals(List.of(
+                "mount null / null 0x84000 null",
+                "pivot_root /r /r/.oldroot",
+                "mount proc /proc proc 0x2 null",
+                "execve /bin/sh [sh]"), sys.calls);
+    }
+
+    @Test
+    void failureNamesStepNumberCallAndErrno() {
+        RecordingSyscalls sys = new RecordingSyscalls().failOn("pivot_root", Errno.EINVAL);
+        Plan plan = initPlan(new Step.Chdir("/"), new Step.PivotRoot("/r", "/r/.oldroot"));
+        StepFailure f = assertThrows(StepFailure.class, () -> new InitExecutor(sys).run(plan));
+        assertEquals("step 3 pivot_root(\"/r\", \"/r/.oldroot\"): EINVAL (Invalid argument)"
+                + " (new_root is not a mount point, or put_old is not under it)", f.getMessage());
+        assertEquals(ExitCodes.START_FAILED, f.exitCode());
+    }
+
+    @Test
+    void programMissingFromPathExits127() {
+        RecordingSyscalls sys = new RecordingSyscalls();
+        Plan plan = initPlan(new Step.Execve(List.of("nosuch"), List.of("PATH=/bin:/usr/bin")));
+        StepFailure f = assertThrows(StepFailure.class, () -> new InitExecutor(sys).run(plan));
+        assertEquals(ExitCodes.NOT_FOUND, f.exitCode());
+        assertTrue(f.getMessage().contains("\"nosuch\" not found in the container (PATH=/bin:/usr/bin)"), f.getMessage());
+    }
+
+    @Test
+    void programFoundButNotExecutableExits126() {
+        RecordingSyscalls sys = new RecordingSyscalls() {
+            @Override public boolean isExecutable(String path) {
+                return false;
+            }
+        }.file("/bin/data", Syscalls.FileKind.REGULAR);
+        Plan plan = initPlan(new Step.Execve(List.of("data"), List.of("PATH=/bin")));
+        StepFailure f = assertThrows(StepFailure.class, () -> new InitExecutor(sys).run(plan));
+        assertEquals(ExitCodes.NOT_EXECUTABLE, f.exitCode());
+    }
+
+    @Test
+    void pathLookupTakesTheFirstExecutableInPathOrder() {
+        RecordingSyscalls sys = new RecordingSyscalls()
+                .file("/usr/bin/tool", Syscalls.FileKind.REGULAR)
+                .file("/bin/tool", Syscalls.FileKind.REGULAR);
+        Plan plan = initPlan(new Step.Execve(List.of("tool", "-v"), List.of("PATH=/usr/bin:/bin")));
+        assertThrows(RecordingSyscalls.ExecvedForTest.class, () -> new InitExecutor(sys).run(plan));
+        assertEquals("execve /usr/bin/tool [tool, -v]", sys.calls.getLast());
+    }
+
+    @Test
+    void maskPathBindsDevNullOverFilesAndTmpfsOverDirectories() throws Exception {
+        RecordingSyscalls sys = new RecordingSyscalls()
+                .file("/proc/kcore", Syscalls.FileKind.REGULAR)
+                .file("/sys/firmware", Syscalls.FileKind.DIRECTORY);
+        new InitExecutor(sys).run(initPlan(new Step.MaskPath("/proc/kcore"), new Step.MaskPath("/sys/firmware"),
+                new Step.MaskPath("/proc/absent")));
+        assertEquals(List.of(
+                "mount /dev/null /proc/kcore null 0x1000 null",
+                "mount tmpfs /sys/firmware tmpfs 0x1 null"), sys.calls);
+    }
+
+    @Test
+    void readonlyPathBindsThenRemountsReadOnly() throws Exception {
+        RecordingSyscalls sys = new RecordingSyscalls().file("/proc/sys", Syscalls.FileKind.DIRECTORY);
+        new InitExecutor(sys).run(initPlan(new Step.ReadonlyPath("/proc/sys")));
+        assertEquals(List.of(
+                "mount /proc/sys /proc/sys null 0x5000 null",
+                "mount /proc/sys /proc/sys null 0x5021 null"), sys.calls);
+    }
+
+    @Test
+    void capabilitiesBecomeKernelBitMasks() throws Exception {
+        RecordingSyscalls sys = new RecordingSyscalls();
+        new InitExecutor(sys).run(initPlan(
+                new Step.CapbsetDrop(List.of("CAP_SYS_ADMIN")),
+                new Step.Capset(List.of("CAP_KILL"), List.of("CAP_KILL", "CAP_NET_BIND_SERVICE"), List.of()),
+                new Step.AmbientRaise(List.of("CAP_KILL"))));
+        assertEquals(List.of(
+                "prctl 24 21 0",
+                "capset 0x20 0x420 0x0",
+                "prctl 47 2 5"), sys.calls);
+    }
+
+    @Test
+    void bindMountOfAFileGetsAFileAsMountPoint() throws Exception {
+        RecordingSyscalls sys = new RecordingSyscalls().file("/.oldroot/etc/hosts", Syscalls.FileKind.REGULAR);
+        new InitExecutor(sys).run(initPlan(new Step.CreateMountPoint("/etc/hosts", "/.oldroot/etc/hosts"),
+                new Step.CreateMountPoint("/data/dir", null)));
+        assertEquals(List.of("mkdirs /etc", "touch /etc/hosts", "mkdirs /data/dir"), sys.calls);
+    }
+
+    @Test
+    void sysctlKeysBecomeProcSysPaths() throws Exception {
+        RecordingSyscalls sys = new RecordingSyscalls();
+        new InitExecutor(sys).run(initPlan(new Step.WriteSysctl("net.ipv4.ip_forward", "1")));
+        assertEquals(List.of("write /proc/sys/net/ipv4/ip_forward 1"), sys.calls);
+    }
+}

@@ -1,0 +1,66 @@
+package dev.jspec.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jspec.plan.Actor;
+import dev.jspec.plan.Plan;
+import dev.jspec.plan.Step;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ParentExecutorTest {
+
+    private static Plan plan(Step... parentSteps) {
+        return new Plan(java.util.Arrays.stream(parentSteps).map(s -> new Plan.Entry(Actor.PARENT, s)).toList());
+    }
+
+    @Test
+    void parentStepsRunInOrderAndTheInitJoinsItsCgroup() throws Exception {
+        RecordingSyscalls sys = new RecordingSyscalls();
+        Plan plan = plan(
+                new Step.CgroupMkdir("/cg/pids/jspec"),
+                new Step.CgroupMkdir("/cg/pids/jspec/c1"),
+                new Step.CgroupWrite("/cg/pids/jspec/c1", "pids.max", "10"),
+                new Step.Unshare(List.of("mount", "pid")),
+                new Step.Spawn(List.of("/java", "Init"), false),
+                new Step.CgroupJoin(List.of("/cg/pids/jspec/c1")));
+        ParentExecutor px = new ParentExecutor(sys, plan, ParentExecutor.Stdio.INHERIT);
+        assertEquals(4242, px.start());
+        assertEquals(List.of(
+                "mkdir /cg/pids/jspec",
+                "mkdir /cg/pids/jspec/c1",
+                "write /cg/pids/jspec/c1/pids.max 10",
+                "unshare 0x20020000",
+                "pipe", "pipe",
+                "spawn /java",
+                "write /cg/pids/jspec/c1/cgroup.procs 4242"), sys.calls);
+        assertEquals(List.of("/cg/pids/jspec/c1", "/cg/pids/jspec"), px.createdCgroups());
+    }
+
+    @Test
+    void aRejectedLimitRollsBackEveryCgroupDirectoryMade() {
+        RecordingSyscalls sys = new RecordingSyscalls().failOn("write /cg/memory/jspec/c1/memory.limit_in_bytes", Errno.EINVAL);
+        Plan plan = plan(
+                new Step.CgroupMkdir("/cg/memory/jspec"),
+                new Step.CgroupMkdir("/cg/memory/jspec/c1"),
+                new Step.CgroupWrite("/cg/memory/jspec/c1", "memory.limit_in_bytes", "12"),
+                new Step.Spawn(List.of("/java"), false));
+        StepFailure f = assertThrows(StepFailure.class, () -> new ParentExecutor(sys, plan, ParentExecutor.Stdio.INHERIT).start());
+        assertTrue(f.getMessage().startsWith("step 3 write(\"/cg/memory/jspec/c1/memory.limit_in_bytes\", \"12\"): EINVAL"),
+                f.getMessage());
+        assertEquals(List.of("rmdir /cg/memory/jspec/c1", "rmdir /cg/memory/jspec"),
+                sys.calls.subList(sys.calls.size() - 2, sys.calls.size()));
+        assertTrue(sys.calls.stream().noneMatch(c -> c.startsWith("spawn")));
+    }
+
+    @Test
+    void anExistingParentCgroupIsNotRemoved() throws Exception {
+        RecordingSyscalls sys = new RecordingSyscalls().file("/cg/pids/jspec", Syscalls.FileKind.DIRECTORY);
+        Plan plan = plan(new Step.CgroupMkdir("/cg/pids/jspec"), new Step.CgroupMkdir("/cg/pids/jspec/c2"));
+        ParentExecutor px = new ParentExecutor(sys, plan, ParentExecutor.Stdio.INHERIT);
+        px.start();
+        assertEquals(List.of("/cg/pids/jspec/c2"), px.createdCgroups());
+    }
+}

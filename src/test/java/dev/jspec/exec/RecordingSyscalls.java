@@ -1,0 +1,109 @@
+package dev.jspec.exec;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A fake kernel for unit tests: records every call as a line of text, answers file kinds
+ * from a map, and fails the calls a test tells it to fail with the errno it names.
+ */
+class RecordingSyscalls implements Syscalls {
+
+    final List<String> calls = new ArrayList<>();
+    final Map<String, FileKind> files = new HashMap<>();
+    final Map<String, Integer> failures = new HashMap<>();
+    int nextPid = 4242;
+
+    /** Fail every call whose recorded text starts with {@code prefix}, with {@code errno}. */
+    RecordingSyscalls failOn(String prefix, int errno) {
+        failures.put(prefix, errno);
+        return this;
+    }
+
+    RecordingSyscalls file(String path, FileKind kind) {
+        files.put(path, kind);
+        return this;
+    }
+
+    private void record(String call) {
+        calls.add(call);
+        for (var f : failures.entrySet()) {
+            if (call.startsWith(f.getKey())) {
+                throw new SyscallException(call, f.getValue());
+            }
+        }
+    }
+
+    @Override public FileKind kind(String path, boolean followLinks) {
+        return files.getOrDefault(path, FileKind.MISSING);
+    }
+    @Override public boolean isExecutable(String path) {
+        return files.get(path) == FileKind.REGULAR;
+    }
+    @Override public void mkdir(String path, int mode) { record("mkdir " + path); files.put(path, FileKind.DIRECTORY); }
+    @Override public void mkdirs(String path, int mode) { record("mkdirs " + path); files.put(path, FileKind.DIRECTORY); }
+    @Override public void rmdir(String path) { record("rmdir " + path); files.remove(path); }
+    @Override public void touch(String path) { record("touch " + path); files.put(path, FileKind.REGULAR); }
+    @Override public void mknod(String path, int modeAndType, long major, long minor) {
+        record("mknod " + path + " " + Integer.toOctalString(modeAndType) + " " + major + ":" + minor);
+    }
+    @Override public void chown(String path, long uid, long gid) { record("chown " + path + " " + uid + ":" + gid); }
+    @Override public void symlink(String target, String linkPath) { record("symlink " + target + " " + linkPath); }
+    @Override public void unlink(String path) { record("unlink " + path); }
+    @Override public void writeFile(String path, String value) { record("write " + path + " " + value); }
+    @Override public String readFile(String path) { record("read " + path); return ""; }
+    @Override public void chdir(String path) { record("chdir " + path); }
+    @Override public void mount(String source, String target, String fstype, long flags, String data) {
+        record("mount " + source + " " + target + " " + fstype + " 0x" + Long.toHexString(flags) + " " + data);
+    }
+    @Override public void umount2(String target, int flags) { record("umount2 " + target + " " + flags); }
+    @Override public void mountSetattr(String target, boolean recursive, long attrSet, long attrClr) {
+        record("mount_setattr " + target + " " + recursive + " set=0x" + Long.toHexString(attrSet) + " clr=0x" + Long.toHexString(attrClr));
+    }
+    @Override public void pivotRoot(String newRoot, String putOld) { record("pivot_root " + newRoot + " " + putOld); }
+    @Override public void unshare(int flags) { record("unshare 0x" + Integer.toHexString(flags)); }
+    @Override public void setns(String path, int nstype) { record("setns " + path + " 0x" + Integer.toHexString(nstype)); }
+    @Override public void sethostname(String name) { record("sethostname " + name); }
+    @Override public void setdomainname(String name) { record("setdomainname " + name); }
+    @Override public void setrlimit(int resource, long soft, long hard) { record("prlimit " + resource + " " + soft + " " + hard); }
+    @Override public void prctl(int option, long arg2, long arg3) { record("prctl " + option + " " + arg2 + " " + arg3); }
+    @Override public void setgroups(List<Long> gids) { record("setgroups " + gids); }
+    @Override public void setresgid(long gid) { record("setresgid " + gid); }
+    @Override public void setresuid(long uid) { record("setresuid " + uid); }
+    @Override public void umask(int mask) { record("umask " + Integer.toOctalString(mask)); }
+    @Override public void capset(long effective, long permitted, long inheritable) {
+        record("capset 0x" + Long.toHexString(effective) + " 0x" + Long.toHexString(permitted) + " 0x" + Long.toHexString(inheritable));
+    }
+    @Override public void closeRangeCloexec(int first) { record("close_range " + first); }
+    @Override public void setsid() { record("setsid"); }
+    @Override public void setControllingTerminal(int fd) { record("TIOCSCTTY " + fd); }
+    @Override public void linkUp(String name) { record("linkup " + name); }
+    @Override public void execve(String path, List<String> argv, List<String> env) {
+        record("execve " + path + " " + argv);
+        throw new ExecvedForTest();
+    }
+    @Override public int spawn(String path, List<String> argv, List<String> env, int[] dup2s) {
+        record("spawn " + path);
+        return nextPid;
+    }
+    @Override public int[] pipe() { record("pipe"); return new int[] {10, 11}; }
+    @Override public int read(int fd, byte[] buf) { return 0; }
+    @Override public void writeAll(int fd, byte[] data) { }
+    @Override public void close(int fd) { }
+    @Override public int waitpid(int pid) { record("waitpid " + pid); return 0; }
+    @Override public void kill(int pid, int signal) { record("kill " + pid + " " + signal); }
+    @Override public int[] openPty() { record("openpty"); return new int[] {20, 21}; }
+    @Override public int[] windowSize(int fd) { return null; }
+    @Override public void setWindowSize(int fd, int rows, int columns) { }
+    @Override public byte[] makeRaw(int fd) { return null; }
+    @Override public void restoreTerminal(int fd, byte[] saved) { }
+
+    /** Thrown by the fake execve: in a real kernel the call does not return. */
+    static final class ExecvedForTest extends RuntimeException {
+        ExecvedForTest() {
+            super("execve", null, false, false);
+        }
+    }
+}
