@@ -1,0 +1,110 @@
+package dev.jspec.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * What a container run may leave behind on the host, read from the kernel: mounts in the
+ * host's mount namespace, cgroup directories under every hierarchy's {@code jspec} tree,
+ * state directories, and jspec processes. Two snapshots taken before and after a run must
+ * be equal.
+ */
+record HostSnapshot(TreeSet<String> mounts, TreeSet<String> cgroups, TreeSet<String> state, TreeSet<String> processes) {
+
+    static HostSnapshot take(Path stateRoot) {
+        return new HostSnapshot(readMounts(), readCgroups(), listing(stateRoot), readProcesses());
+    }
+
+    private static TreeSet<String> readMounts() {
+        TreeSet<String> out = new TreeSet<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                String[] f = line.split(" ");
+                int dash = List.of(f).indexOf("-");
+                // mount point, fs type, source: IDs and options change for reasons of their own.
+                out.add(f[4] + " " + f[dash + 1] + " " + f[dash + 2]);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
+    private static TreeSet<String> readCgroups() {
+        TreeSet<String> out = new TreeSet<>();
+        try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+            for (Path h : hierarchies.toList()) {
+                Path jspec = h.resolve("jspec");
+                if (Files.isDirectory(jspec)) {
+                    try (Stream<Path> dirs = Files.walk(jspec)) {
+                        dirs.filter(Files::isDirectory).forEach(d -> out.add(d.toString()));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        // An empty /jspec parent may legitimately stay (it is shared by all containers).
+        out.removeIf(d -> d.endsWith("/jspec"));
+        return out;
+    }
+
+    private static TreeSet<String> listing(Path dir) {
+        TreeSet<String> out = new TreeSet<>();
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> s = Files.list(dir)) {
+                s.forEach(p -> out.add(p.getFileName().toString()));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return out;
+    }
+
+    private static TreeSet<String> readProcesses() {
+        TreeSet<String> out = new TreeSet<>();
+        long self = ProcessHandle.current().pid();
+        ProcessHandle.allProcesses().forEach(p -> {
+            if (p.pid() == self) {
+                return;
+            }
+            try {
+                String cmd = Files.readString(Path.of("/proc/" + p.pid() + "/cmdline")).replace('\0', ' ');
+                if (cmd.contains("dev.jspec.init.InitMain") || cmd.contains("dev.jspec.cli.Main")) {
+                    out.add(p.pid() + " " + cmd.strip());
+                }
+            } catch (IOException e) {
+                // Exited meanwhile.
+            }
+        });
+        return out;
+    }
+
+    /** The differences, as lines a person can act on; empty when nothing changed. */
+    List<String> diff(HostSnapshot after) {
+        List<String> out = new ArrayList<>();
+        diff("mount", mounts, after.mounts, out);
+        diff("cgroup", cgroups, after.cgroups, out);
+        diff("state", state, after.state, out);
+        diff("process", processes, after.processes, out);
+        return out;
+    }
+
+    private static void diff(String what, TreeSet<String> before, TreeSet<String> after, List<String> out) {
+        for (String s : after) {
+            if (!before.contains(s)) {
+                out.add("left behind: " + what + " " + s);
+            }
+        }
+        for (String s : before) {
+            if (!after.contains(s)) {
+                out.add("gone: " + what + " " + s);
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.jspec.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the real jspec command line in a child JVM, as a user would, and collects what it printed. */
+final class Jspec {
+
+    /** Integration tests keep their state apart from any real containers on the machine. */
+    static final Path STATE_ROOT = Path.of("/run/jspec-it");
+
+    static final Path PROJECT = Path.of(System.getProperty("jspec.projectDir", ".")).toAbsolutePath();
+
+    record Result(int exit, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    private Jspec() {}
+
+    static boolean canRun() {
+        return Boolean.parseBoolean(System.getProperty("jspec.it", "true")) && "root".equals(System.getProperty("user.name"));
+    }
+
+    static List<String> command(String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-XX:+UseSerialGC");
+        cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.add("-XX:-UsePerfData");
+        cmd.add("--enable-native-access=ALL-UNNAMED");
+        String jna = System.getProperty("jna.boot.library.path");
+        if (jna != null) {
+            cmd.add("-Djna.boot.library.path=" + jna);
+            cmd.add("-Djna.nosys=true");
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("dev.jspec.cli.Main");
+        for (String a : args) {
+            cmd.add(a);
+        }
+        return cmd;
+    }
+
+    /** Runs jspec with the integration tests' state root after the command word. */
+    static Result run(String... args) {
+        return runWithInput(null, args);
+    }
+
+    private static List<String> withStateRoot(String... args) {
+        List<String> full = new ArrayList<>(List.of(args));
+        if (!full.isEmpty() && List.of("run", "create", "delete", "kill", "state", "list", "start").contains(full.get(0))) {
+            full.add(1, "--root");
+            full.add(2, STATE_ROOT.toString());
+        }
+        return full;
+    }
+
+    /** Starts jspec and returns at once; stdout is a pipe to read, stderr goes to the test's. */
+    static Process start(String... args) throws IOException {
+        return new ProcessBuilder(command(withStateRoot(args).toArray(String[]::new)))
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+    }
+
+    static Result runWithInput(String stdin, String... args) {
+        List<String> full = withStateRoot(args);
+        try {
+            Path out = Files.createTempFile("jspec-it", ".out");
+            Path err = Files.createTempFile("jspec-it", ".err");
+            try {
+                ProcessBuilder pb = new ProcessBuilder(command(full.toArray(String[]::new)))
+                        .redirectOutput(out.toFile())
+                        .redirectError(err.toFile());
+                if (stdin == null) {
+                    pb.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+                }
+                Process p = pb.start();
+                if (stdin != null) {
+                    p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+                    p.getOutputStream().close();
+                }
+                if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    p.waitFor();
+                    throw new AssertionError("jspec " + full + " did not finish in 60 s");
+                }
+                return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+            } finally {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

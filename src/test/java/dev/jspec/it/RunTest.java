@@ -1,0 +1,152 @@
+package dev.jspec.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** `jspec run` against the real kernel: namespaces, the root, mounts, the process. Root only. */
+@Tag("integration")
+@EnabledIf("dev.jspec.it.Jspec#canRun")
+@ExtendWith(NoLeftovers.class)
+class RunTest {
+
+    private static Path work;
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        work = Files.createTempDirectory("jspec-run-it");
+        TestBundles.rootfs();
+    }
+
+    @AfterAll
+    static void tearDown() throws IOException {
+        TestBundles.deleteTree(work);
+    }
+
+    private static Jspec.Result runSh(String name, String script) throws IOException {
+        return runProcess(name, "args: [sh, -c, '" + script.replace("'", "''") + "']\ncwd: /\nenv: [PATH=/bin]", "", "");
+    }
+
+    private static Jspec.Result runProcess(String name, String process, String mounts, String linux) throws IOException {
+        Path bundle = TestBundles.write(work, name, TestBundles.config(name, process, mounts, linux));
+        return Jspec.run("run", "--bundle", bundle.toString(), name);
+    }
+
+    @Test
+    void theProgramIsPid1AndSeesOnlyTheContainersProcesses() throws IOException {
+        Jspec.Result r = runSh("pid1", "echo pid=$$; ps -o pid= | wc -l");
+        assertEquals(0, r.exit(), r.toString());
+        String[] lines = r.out().strip().split("\n");
+        assertEquals("pid=1", lines[0], r.toString());
+        // sh itself and ps (wc runs in the same pipeline): at most three processes.
+        assertTrue(Integer.parseInt(lines[1].strip()) <= 3, r.toString());
+    }
+
+    @Test
+    void theHostnameIsTheContainersAndDoesNotReachTheHost() throws IOException {
+        String hostBefore = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        Jspec.Result r = runProcess("uts",
+                "args: [sh, -c, 'hostname; hostname changed; hostname']\ncwd: /\nenv: [PATH=/bin]\n"
+                        + "capabilities: {bounding: [CAP_SYS_ADMIN], effective: [CAP_SYS_ADMIN], permitted: [CAP_SYS_ADMIN]}",
+                "", "");
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals("uts\nchanged\n", r.out());
+        assertEquals(hostBefore, Files.readString(Path.of("/proc/sys/kernel/hostname")).strip());
+    }
+
+    @Test
+    void theRootIsTheBundlesAndTheHostsMountsAreInvisible() throws IOException {
+        Jspec.Result r = runSh("root", "ls /; echo ---; cut -d\" \" -f2 /proc/mounts");
+        assertEquals(0, r.exit(), r.toString());
+        String[] parts = r.out().split("---\n");
+        assertTrue(parts[0].contains("bin"), r.toString());
+        assertFalse(parts[0].contains(".oldroot"), "the old root is removed: " + r);
+        assertEquals("/\n/proc\n/dev\n", parts[1], r.toString());
+    }
+
+    @Test
+    void theNetworkNamespaceHasOnlyLoopbackAndItIsUp() throws IOException {
+        Jspec.Result r = runSh("net", "cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d \" \"; cat /sys/class/net/lo/operstate 2>/dev/null; ip link show lo | head -1");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().startsWith("lo\n"), r.toString());
+        assertTrue(r.out().contains("UP"), r.toString());
+    }
+
+    @Test
+    void theExitStatusIsTheContainers() throws IOException {
+        assertEquals(3, runSh("exit3", "exit 3").exit());
+        assertEquals(0, runSh("exit0", "true").exit());
+    }
+
+    @Test
+    void signalsToJspecAreForwardedToTheContainer() throws Exception {
+        Path bundle = TestBundles.write(work, "sigterm", TestBundles.config("sigterm",
+                "args: [sh, -c, 'trap \"exit 42\" TERM; echo ready; while true; do sleep 0.05; done']\ncwd: /\nenv: [PATH=/bin]",
+                "", ""));
+        Process p = Jspec.start("run", "--bundle", bundle.toString(), "sigterm");
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+            assertEquals("ready", out.readLine());
+            p.toHandle().destroy(); // SIGTERM to jspec
+            assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(42, p.exitValue());
+        } finally {
+            p.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void aContainerKilledBySignalNExitsWith128PlusNAndLeavesNothing() throws Exception {
+        Path bundle = TestBundles.write(work, "sigkill", TestBundles.config("sigkill",
+                "args: [sh, -c, 'echo ready; while true; do sleep 0.05; done']\ncwd: /\nenv: [PATH=/bin]", "", ""));
+        Path pidFile = work.resolve("sigkill.pid");
+        Process p = Jspec.start("run", "--pid-file", pidFile.toString(), "--bundle", bundle.toString(), "sigkill");
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+            assertEquals("ready", out.readLine());
+            long pid = Long.parseLong(Files.readString(pidFile).strip());
+            ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // SIGKILL to the container's init
+            assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(137, p.exitValue());
+        } finally {
+            p.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void aMissingProgramExits127WithAOneLineReason() throws IOException {
+        Jspec.Result r = runProcess("missing", "args: [nosuchprogram]\ncwd: /\nenv: [PATH=/bin:/usr/bin]", "", "");
+        assertEquals(127, r.exit(), r.toString());
+        assertEquals(1, r.err().strip().lines().count(), r.toString());
+        assertTrue(r.err().contains("\"nosuchprogram\" not found in the container"), r.toString());
+    }
+
+    @Test
+    void aProgramThatIsNotExecutableExits126() throws IOException {
+        Jspec.Result r = runProcess("noexec", "args: [/etc/passwd]\ncwd: /\nenv: [PATH=/bin]", "", "");
+        assertEquals(126, r.exit(), r.toString());
+    }
+
+    @Test
+    void onlyStandardDescriptorsAreOpenInTheContainer() throws IOException {
+        Jspec.Result r = runSh("fds", "ls /proc/$$/fd | tr \"\\n\" \" \"");
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals("0 1 2 ", r.out(), r.toString());
+    }
+
+    @Test
+    void stdinReachesTheContainerUnmodified() throws IOException {
+        Path bundle = TestBundles.write(work, "stdin", TestBundles.config("stdin", "args: [cat]\ncwd: /\nenv: [PATH=/bin]", "", ""));
+        Jspec.Result r = Jspec.runWithInput("line one\nline two\n", "run", "--bundle", bundle.toString(), "stdin");
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals("line one\nline two\n", r.out());
+    }
+}
