@@ -1,5 +1,6 @@
 package dev.jspec.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,7 +43,14 @@ public final class Main implements Runnable {
 
     /** Runs one command line and returns its exit status (tests call this directly). */
     public static int execute(String... args) {
+        return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** As {@link #execute(String...)}, with standard output and error redirected (tests capture them). */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
         cli.setExitCodeExceptionMapper(ex -> ExitCodes.FAILURE);
         cli.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("jspec: " + ex.getMessage());

@@ -1,0 +1,85 @@
+package dev.jspec.spec;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The one way into a bundle: find its config, read it, normalize sizes, validate against the
+ * schema and the semantic rules, and bind it to a {@link Spec}. Every problem found is
+ * reported together, in file order, in one {@link ConfigException}.
+ */
+public final class BundleLoader {
+
+    /** The config names looked for in a bundle directory, in order of preference. */
+    public static final List<String> CONFIG_NAMES = List.of("config.yaml", "config.yml", "config.json");
+
+    private BundleLoader() {}
+
+    /**
+     * Loads the bundle at {@code bundleOrConfig}: a bundle directory, or a config file whose
+     * directory is the bundle.
+     *
+     * @throws ConfigException when the config is invalid; every diagnostic is located
+     * @throws UncheckedIOException when the path does not exist, the directory holds no
+     *     config, or the config cannot be read; that is not a config problem (runc exits 1 too)
+     */
+    public static LoadedBundle load(Path bundleOrConfig) throws ConfigException {
+        Path configFile = configFile(bundleOrConfig);
+        Path bundleDir = configFile.toAbsolutePath().normalize().getParent();
+        ConfigReader.Parsed parsed;
+        try {
+            parsed = ConfigReader.read(configFile, configFile.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + configFile + ": " + e.getMessage(), e);
+        }
+        Spec spec = check(parsed, bundleDir);
+        return new LoadedBundle(bundleDir, configFile, spec);
+    }
+
+    /**
+     * Validates a parsed config and binds it. {@code bundleDir} anchors {@code root.path};
+     * null skips the root filesystem check (for configs checked away from their bundle).
+     */
+    static Spec check(ConfigReader.Parsed parsed, Path bundleDir) throws ConfigException {
+        List<Diagnostic> problems = new ArrayList<>();
+        ByteSize.normalize(parsed.tree(), parsed.sourceMap(), parsed.file(), problems);
+        // A size that did not parse was reported above; the schema's "does not match" would repeat it.
+        Set<String> reported = new HashSet<>();
+        problems.forEach(d -> reported.add(d.jsonPath()));
+        for (Diagnostic d : SchemaValidator.get().validate(parsed)) {
+            if (!reported.contains(d.jsonPath())) {
+                problems.add(d);
+            }
+        }
+        problems.addAll(SemanticChecks.check(parsed.tree(), parsed.sourceMap(), parsed.file(), bundleDir));
+        if (!problems.isEmpty()) {
+            throw new ConfigException(Diagnostics.sorted(problems));
+        }
+        return SpecBinder.bind(parsed.tree());
+    }
+
+    /** The config file {@code bundleOrConfig} names: itself, or the preferred config in that directory. */
+    static Path configFile(Path bundleOrConfig) {
+        if (Files.isDirectory(bundleOrConfig)) {
+            for (String name : CONFIG_NAMES) {
+                Path candidate = bundleOrConfig.resolve(name);
+                if (Files.isRegularFile(candidate)) {
+                    return candidate;
+                }
+            }
+            throw new UncheckedIOException(new NoSuchFileException(bundleOrConfig.toString(), null,
+                    "no config.yaml, config.yml or config.json in this bundle directory"));
+        }
+        if (!Files.exists(bundleOrConfig)) {
+            throw new UncheckedIOException(new NoSuchFileException(bundleOrConfig.toString(), null, "no such bundle or config file"));
+        }
+        return bundleOrConfig;
+    }
+}
