@@ -1,13 +1,71 @@
 package dev.jspec.cli;
 
+import dev.jspec.plan.HostFacts;
+import dev.jspec.plan.PlanCodec;
+import dev.jspec.plan.PlanContext;
+import dev.jspec.plan.PlanText;
+import dev.jspec.plan.Planner;
+import dev.jspec.spec.BundleLoader;
+import dev.jspec.spec.ConfigException;
+import dev.jspec.spec.Diagnostic;
+import dev.jspec.spec.LoadedBundle;
+import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-@Command(name = "plan", mixinStandardHelpOptions = true, description = "Not built yet.")
+/** {@code jspec plan BUNDLE}: every step a start would take, printed and not run. */
+@Command(
+        name = "plan",
+        mixinStandardHelpOptions = true,
+        description = "Print the system calls jspec would make to start the bundle's container, in order, without running any.")
 final class PlanCommand implements Callable<Integer> {
+
+    enum Format { text, json }
+
+    @Parameters(index = "0", paramLabel = "BUNDLE", defaultValue = ".", description = "The bundle directory (default: the current one).")
+    Path bundle;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (numbered steps, the default) or json (the plan as the init receives it).")
+    Format format;
+
+    @Option(names = "--id", paramLabel = "ID", description = "The container ID (default: the bundle directory's name).")
+    String id;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec command;
+
     @Override
     public Integer call() {
-        System.err.println("jspec plan: not built yet");
-        return ExitCodes.FAILURE;
+        PrintWriter out = command.commandLine().getOut();
+        PrintWriter err = command.commandLine().getErr();
+        LoadedBundle loaded;
+        try {
+            loaded = BundleLoader.load(bundle);
+        } catch (ConfigException e) {
+            if (e.diagnostics().isEmpty()) {
+                err.println("jspec: " + e.getMessage());
+            }
+            for (Diagnostic d : e.diagnostics()) {
+                err.println(d);
+            }
+            return ExitCodes.CONFIG_ERROR;
+        }
+        Path dir = loaded.bundleDir().toAbsolutePath().normalize();
+        String containerId = id != null ? id : dir.getFileName() == null ? "jspec" : dir.getFileName().toString();
+        HostFacts host = Hosts.current();
+        Planner.Planned planned = Planner.planWithNotes(loaded.spec(), new PlanContext(containerId, dir.toString(), host));
+        if (format == Format.json) {
+            out.print(PlanCodec.toJson(planned.plan()));
+        } else {
+            out.println("jspec plan for bundle " + bundle + " (id " + containerId + "), cgroups: " + PlanText.cgroupLayout(host));
+            out.print(PlanText.render(planned.plan(), planned.notes()));
+        }
+        out.flush();
+        return ExitCodes.OK;
     }
 }

@@ -89,6 +89,11 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.START_FAILED;
         }
 
+        // Handlers go in before anything is made: a signal during start-up must not kill
+        // jspec halfway and orphan a container. Until the init exists, signals wait.
+        PendingSignals signals = new PendingSignals();
+        Signals.forward(FORWARDED_SIGNALS, signals::deliver);
+
         StateStore store = new StateStore(stateRoot);
         try {
             store.reserve(id);
@@ -125,13 +130,14 @@ final class RunCommand implements Callable<Integer> {
         if (detach) {
             return ExitCodes.OK;
         }
-        return waitForExit(sys, executor, store, id, pid);
+        return waitForExit(sys, executor, store, id, pid, signals);
     }
 
-    private int waitForExit(Syscalls sys, ParentExecutor executor, StateStore store, String id, int pid) {
+    private int waitForExit(Syscalls sys, ParentExecutor executor, StateStore store, String id, int pid,
+            PendingSignals signals) {
         TerminalProxy terminal = executor.ptyMaster() >= 0 ? new TerminalProxy(sys, executor.ptyMaster()) : null;
         Thread output = terminal != null ? terminal.start() : null;
-        Signals.forward(FORWARDED_SIGNALS, (name, number) -> {
+        signals.target((name, number) -> {
             if (name.equals("WINCH") && terminal != null) {
                 terminal.resize();
             }
@@ -153,6 +159,28 @@ final class RunCommand implements Callable<Integer> {
         executor.removeCgroups();
         store.remove(id);
         return ExitStatus.toExitCode(status);
+    }
+
+    /** Signals that arrive before the container's init exists, delivered once it does. */
+    private static final class PendingSignals {
+        private final java.util.List<Object[]> pending = new java.util.ArrayList<>();
+        private java.util.function.BiConsumer<String, Integer> target;
+
+        synchronized void deliver(String name, int number) {
+            if (target != null) {
+                target.accept(name, number);
+            } else {
+                pending.add(new Object[] {name, number});
+            }
+        }
+
+        synchronized void target(java.util.function.BiConsumer<String, Integer> t) {
+            target = t;
+            for (Object[] p : pending) {
+                t.accept((String) p[0], (Integer) p[1]);
+            }
+            pending.clear();
+        }
     }
 
     private static boolean hasConfig(Path dir) {

@@ -34,6 +34,10 @@ public final class InitCommand {
         argv.add("-Xmx64m");
         argv.add("--enable-native-access=ALL-UNNAMED");
         String jnaLib = System.getProperty("jna.boot.library.path");
+        if ((jnaLib == null || jnaLib.isEmpty()) && System.getProperty("jnidispatch.path") != null) {
+            // Where this JVM's JNA found (or unpacked) its native part; the init reuses it.
+            jnaLib = Path.of(System.getProperty("jnidispatch.path")).getParent().toString();
+        }
         if (jnaLib != null && !jnaLib.isEmpty()) {
             argv.add("-Djna.boot.library.path=" + jnaLib);
             argv.add("-Djna.nosys=true");

@@ -62,12 +62,8 @@ public final class InitExecutor {
                 sys.setns(s.path(), Namespaces.flag(s.type()));
             }
             case Step.Mount s -> sys.mount(s.source(), s.target(), s.fstype(), MountFlags.bits(s.flags()), s.data());
-            case Step.MountSetattr s -> {
-                long set = MountFlags.bits(s.attrSet());
-                long clr = (set & MountFlags.MOUNT_ATTR__ATIME) != 0 || s.attrSet().contains("MOUNT_ATTR_RELATIME")
-                        ? MountFlags.MOUNT_ATTR__ATIME : 0;
-                sys.mountSetattr(s.target(), s.recursive(), set, clr);
-            }
+            case Step.MountSetattr s -> sys.mountSetattr(s.target(), s.recursive(), MountFlags.bits(s.attrSet()),
+                    MountFlags.bits(s.attrClr()));
             case Step.CreateMountPoint s -> createMountPoint(s);
             case Step.Mkdir s -> {
                 if (sys.kind(s.path(), false) != Syscalls.FileKind.DIRECTORY) {
@@ -99,7 +95,7 @@ public final class InitExecutor {
             case Step.WriteOomScoreAdj s -> sys.writeFile("/proc/self/oom_score_adj", Integer.toString(s.value()));
             case Step.CapbsetDrop s -> {
                 for (String cap : s.caps()) {
-                    sys.prctl(PR_CAPBSET_DROP, Capability.number(cap), 0);
+                    sys.prctl(PR_CAPBSET_DROP, Capability.numberOf(cap), 0);
                 }
             }
             case Step.SetKeepCaps s -> sys.prctl(PR_SET_KEEPCAPS, s.keep() ? 1 : 0, 0);
@@ -107,11 +103,11 @@ public final class InitExecutor {
             case Step.Setresgid s -> sys.setresgid(s.gid());
             case Step.Setresuid s -> sys.setresuid(s.uid());
             case Step.Umask s -> sys.umask(s.mask());
-            case Step.Capset s -> sys.capset(Capability.mask(s.effective()), Capability.mask(s.permitted()),
-                    Capability.mask(s.inheritable()));
+            case Step.Capset s -> sys.capset(Capability.maskOf(s.effective()), Capability.maskOf(s.permitted()),
+                    Capability.maskOf(s.inheritable()));
             case Step.AmbientRaise s -> {
                 for (String cap : s.caps()) {
-                    sys.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, Capability.number(cap));
+                    sys.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, Capability.numberOf(cap));
                 }
             }
             case Step.SetNoNewPrivs s -> sys.prctl(PR_SET_NO_NEW_PRIVS, 1, 0);

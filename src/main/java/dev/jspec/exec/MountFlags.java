@@ -46,12 +46,11 @@ public final class MountFlags {
             Map.entry("MOUNT_ATTR_NOATIME", 0x10L),
             Map.entry("MOUNT_ATTR_STRICTATIME", 0x20L),
             Map.entry("MOUNT_ATTR_NODIRATIME", 0x80L),
-            Map.entry("MOUNT_ATTR_NOSYMFOLLOW", 0x200000L));
+            Map.entry("MOUNT_ATTR_NOSYMFOLLOW", 0x200000L),
+            Map.entry("MOUNT_ATTR__ATIME", 0x70L));
 
     /** mount_setattr's AT_RECURSIVE. */
     public static final int AT_RECURSIVE = 0x8000;
-    /** The atime bits of mount_setattr, cleared together when one of them is set. */
-    public static final long MOUNT_ATTR__ATIME = 0x70L;
 
     private MountFlags() {}
 

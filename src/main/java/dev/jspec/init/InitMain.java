@@ -27,7 +27,26 @@ public final class InitMain {
 
     private InitMain() {}
 
+    /**
+     * Classes the init may need after pivot_root, when no host path can be opened any more:
+     * loaded up front so that even an error path finds them.
+     */
+    private static final String[] PRELOAD = {
+        "dev.jspec.exec.InitExecutor$ProgramNotRunnable", "dev.jspec.exec.Rlimits", "dev.jspec.exec.MountFlags",
+        "dev.jspec.exec.Namespaces", "dev.jspec.exec.Errno", "dev.jspec.exec.SyscallException",
+        "dev.jspec.exec.StepFailure", "dev.jspec.exec.Syscalls$FileKind", "dev.jspec.plan.Capability",
+        "dev.jspec.plan.StepText", "dev.jspec.cli.ExitCodes", "com.sun.jna.LastErrorException", "com.sun.jna.Memory",
+        "com.sun.jna.StringArray"
+    };
+
     public static void main(String[] args) {
+        for (String name : PRELOAD) {
+            try {
+                Class.forName(name, true, InitMain.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException("jspec init: missing class " + name, e);
+            }
+        }
         Syscalls sys = new LinuxSyscalls();
         Plan plan;
         try {

@@ -1,10 +1,12 @@
 package dev.jspec.plan;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Linux capabilities; each constant's ordinal is the kernel's capability number
- * (include/uapi/linux/capability.h), so the order of this list is the fact.
+ * The Linux capabilities by the names the OCI spec uses, in the kernel's numbering
+ * ({@code include/uapi/linux/capability.h}): the ordinal is the capability's number. This
+ * is the one table of capabilities; the planner and the executor both read it.
  */
 public enum Capability {
     CAP_CHOWN,
@@ -49,16 +51,37 @@ public enum Capability {
     CAP_BPF,
     CAP_CHECKPOINT_RESTORE;
 
-    /** The kernel's number for a capability name such as {@code CAP_KILL}. */
-    public static int number(String name) {
+    /** The kernel's number for this capability (CAP_CHOWN is 0, CAP_CHECKPOINT_RESTORE 40). */
+    public int number() {
+        return ordinal();
+    }
+
+    /** The capability the spec names, e.g. {@code CAP_KILL}; empty for a name this table lacks. */
+    public static Optional<Capability> byName(String name) {
+        for (Capability c : values()) {
+            if (c.name().equals(name)) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The capability with the kernel's number {@code n}; empty above the highest one known. */
+    public static Optional<Capability> byNumber(int n) {
+        Capability[] all = values();
+        return n >= 0 && n < all.length ? Optional.of(all[n]) : Optional.empty();
+    }
+
+    /** The kernel's number for a capability name the schema accepted, e.g. 5 for {@code CAP_KILL}. */
+    public static int numberOf(String name) {
         return valueOf(name).ordinal();
     }
 
     /** The bit mask of a set of capability names, as capset(2) takes it. */
-    public static long mask(List<String> names) {
+    public static long maskOf(List<String> names) {
         long m = 0;
         for (String n : names) {
-            m |= 1L << number(n);
+            m |= 1L << numberOf(n);
         }
         return m;
     }

@@ -45,8 +45,12 @@ public sealed interface Step {
     /** mount(2). {@code source}, {@code fstype} and {@code data} may be null. */
     record Mount(String source, String target, String fstype, List<String> flags, String data) implements Step {}
 
-    /** mount_setattr(2), e.g. MOUNT_ATTR_RDONLY with AT_RECURSIVE for "rro". */
-    record MountSetattr(String target, List<String> attrSet, boolean recursive) implements Step {}
+    /**
+     * mount_setattr(2), e.g. MOUNT_ATTR_RDONLY with AT_RECURSIVE for "rro". {@code attrClr}
+     * carries what options such as "rrw" clear, and MOUNT_ATTR__ATIME whenever an access-time
+     * mode is set, as the kernel requires.
+     */
+    record MountSetattr(String target, List<String> attrSet, List<String> attrClr, boolean recursive) implements Step {}
 
     /**
      * Make sure a mount point exists: mkdir -p for a directory, or an empty file when

@@ -21,7 +21,7 @@ public final class StepText {
             case Step.Mount s -> "mount(" + q(s.source()) + ", " + q(s.target()) + ", " + q(s.fstype()) + ", "
                     + flags(s.flags()) + ", " + q(s.data()) + ")";
             case Step.MountSetattr s -> "mount_setattr(" + q(s.target()) + ", " + (s.recursive() ? "AT_RECURSIVE" : "0")
-                    + ", set=" + flags(s.attrSet()) + ")";
+                    + ", set=" + flags(s.attrSet()) + (s.attrClr().isEmpty() ? "" : ", clr=" + flags(s.attrClr())) + ")";
             case Step.CreateMountPoint s -> s.bindSource() == null
                     ? "mkdir -p " + q(s.target())
                     : "mkdir -p or touch " + q(s.target()) + " (as " + q(s.bindSource()) + " is)";

@@ -41,9 +41,10 @@ final class Jspec {
             cmd.add("-Djna.boot.library.path=" + jna);
             cmd.add("-Djna.nosys=true");
         }
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add("dev.jspec.cli.Main");
+        // The packaged jar, exactly as ./jspec runs it: the init needs an open jar, not a
+        // classes directory, to load classes after pivot_root.
+        cmd.add("-jar");
+        cmd.add(System.getProperty("jspec.jar", PROJECT.resolve("target/jspec.jar").toString()));
         for (String a : args) {
             cmd.add(a);
         }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Tag("integration")
 @EnabledIf("dev.jspec.it.Jspec#canRun")
 @ExtendWith(NoLeftovers.class)
-class SoakTest {
+class SoakIT {
 
     @Test
     void repeatedRunsOfHelloLeaveNothingBehind() throws Exception {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Tag("integration")
 @EnabledIf("dev.jspec.it.Jspec#canRun")
 @ExtendWith(NoLeftovers.class)
-class MountsTest {
+class MountsIT {
 
     private static Path work;
     private static Path hostDir;

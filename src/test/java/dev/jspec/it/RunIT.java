@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Tag("integration")
 @EnabledIf("dev.jspec.it.Jspec#canRun")
 @ExtendWith(NoLeftovers.class)
-class RunTest {
+class RunIT {
 
     private static Path work;
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Tag("integration")
 @EnabledIf("dev.jspec.it.Jspec#canRun")
 @ExtendWith(NoLeftovers.class)
-class FailureTest {
+class FailureIT {
 
     private static final Pattern STEP_ERROR = Pattern.compile("^jspec: step \\d+ .+: E[A-Z]+ \\(.+\\).*\\n$");
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Tag("integration")
 @EnabledIf("dev.jspec.it.Jspec#canRun")
 @ExtendWith(NoLeftovers.class)
-class TerminalTest {
+class TerminalIT {
 
     private static Path work;
 

@@ -1,0 +1,358 @@
+package dev.jspec.plan;
+
+import dev.jspec.cgroup.CgroupPlanner;
+import dev.jspec.spec.Spec;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Turns a Spec into the ordered steps of one container start. A pure function: no I/O, no
+ * clock, no environment; the host's facts come in through {@link PlanContext}. A
+ * schema-valid Spec never makes it throw: what cannot be planned is left out and said in
+ * {@link Planned#notes()}.
+ *
+ * <p>The parent makes the cgroups, enters or unshares the namespaces on its spawner thread,
+ * spawns the init and puts it in the cgroups. The init then builds the root filesystem,
+ * sets up the process and execs. Each step list below is in the order the kernel sees it.
+ */
+public final class Planner {
+
+    /** Where the host's root is reachable during the mounts, between pivot_root and its unmount. */
+    public static final String OLD_ROOT = "/.oldroot";
+
+    /** Namespaces the parent unshares, in the order their flags are printed. */
+    private static final List<String> UNSHARE_ORDER = List.of("mount", "uts", "ipc", "network", "pid", "user", "time");
+
+    /** A plan and what it leaves out. */
+    public record Planned(Plan plan, List<String> notes) {
+        public Planned {
+            notes = List.copyOf(notes);
+        }
+    }
+
+    private final Spec spec;
+    private final PlanContext ctx;
+    private final List<Plan.Entry> entries = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+
+    private Planner(Spec spec, PlanContext ctx) {
+        this.spec = spec;
+        this.ctx = ctx;
+    }
+
+    public static Plan plan(Spec spec, PlanContext ctx) {
+        return planWithNotes(spec, ctx).plan();
+    }
+
+    public static Planned planWithNotes(Spec spec, PlanContext ctx) {
+        Planner p = new Planner(spec, ctx);
+        p.parent();
+        p.init();
+        return new Planned(new Plan(p.entries), p.notes);
+    }
+
+    // ---- the parent ----
+
+    private void parent() {
+        CgroupPlanner.CgroupPlan cgroups = CgroupPlanner.plan(spec, ctx.containerId(), ctx.host());
+        cgroups.steps().forEach(s -> add(Actor.PARENT, s));
+        notes.addAll(cgroups.notes());
+
+        // mount and cgroup namespaces are the init's: the mount namespace must be joined by the
+        // process that builds the root, and the cgroup namespace after the init is in its cgroup.
+        for (Spec.Namespace ns : namespaces()) {
+            if (ns.path() != null && !ns.type().equals("mount") && !ns.type().equals("cgroup")) {
+                add(Actor.PARENT, new Step.Setns(ns.type(), ns.path()));
+            }
+        }
+        List<String> unshare = UNSHARE_ORDER.stream().filter(this::createsNamespace).toList();
+        if (!unshare.isEmpty()) {
+            add(Actor.PARENT, new Step.Unshare(unshare));
+        }
+        add(Actor.PARENT, new Step.Spawn(ctx.host().initCommand(), spec.process() != null && spec.process().terminal()));
+        if (!cgroups.leafDirs().isEmpty()) {
+            add(Actor.PARENT, new Step.CgroupJoin(cgroups.leafDirs()));
+        }
+    }
+
+    // ---- the init ----
+
+    private void init() {
+        String mountPath = joinedNamespace("mount");
+        if (mountPath != null) {
+            add(Actor.INIT, new Step.Setns("mount", mountPath));
+        }
+        String cgroupPath = joinedNamespace("cgroup");
+        if (cgroupPath != null) {
+            add(Actor.INIT, new Step.Setns("cgroup", cgroupPath));
+        } else if (createsNamespace("cgroup")) {
+            add(Actor.INIT, new Step.Unshare(List.of("cgroup")));
+        }
+
+        if (createsNamespace("mount") && spec.root() != null) {
+            rootfs();
+        } else if (spec.root() != null) {
+            notes.add("no new mount namespace: the root filesystem is not set up (no pivot_root in a namespace jspec does not own)");
+        } else {
+            notes.add("no root in the config: the root filesystem is not set up");
+        }
+
+        if (createsNamespace("network")) {
+            add(Actor.INIT, new Step.LinkUp("lo"));
+        }
+        // Without a UTS namespace these would rename the host.
+        boolean uts = hasNamespace("uts");
+        if (nonEmpty(spec.hostname())) {
+            if (uts) {
+                add(Actor.INIT, new Step.Sethostname(spec.hostname()));
+            } else {
+                notes.add("hostname is set but there is no uts namespace; not set");
+            }
+        }
+        if (nonEmpty(spec.domainname())) {
+            if (uts) {
+                add(Actor.INIT, new Step.Setdomainname(spec.domainname()));
+            } else {
+                notes.add("domainname is set but there is no uts namespace; not set");
+            }
+        }
+
+        Spec.Process process = spec.process();
+        if (process == null) {
+            notes.add("no process in the config: nothing to execute");
+            return;
+        }
+        process(process);
+        if (spec.linux() != null && spec.linux().seccomp() != null) {
+            notes.add("linux.seccomp is not planned yet");
+        }
+        if (spec.hooks() != null) {
+            notes.add("hooks are not planned yet");
+        }
+    }
+
+    /**
+     * The classic walkthrough: make the host's mounts stop propagating into ours, bind the
+     * rootfs onto itself so it is a mount point, pivot into it with the old root kept at
+     * /.oldroot (bind sources are read from there), mount, make /dev, drop the old root, and
+     * lock down.
+     */
+    private void rootfs() {
+        Spec.Linux linux = spec.linux();
+        String rootfs = LexicalPath.resolve(ctx.bundleDir(), spec.root().path());
+        String putOld = LexicalPath.under(rootfs, OLD_ROOT);
+        String propagation = linux == null ? null : linux.rootfsPropagation();
+
+        // MS_REC|MS_SLAVE (runc's default) keeps the host's mount events coming in but none of
+        // ours going out, the rootfs bind included. A configured "private" is applied here;
+        // shared and unbindable are applied to the new root at the end, as runc does.
+        add(Actor.INIT, new Step.Mount(null, "/", null,
+                List.of("MS_REC", "private".equals(propagation) ? "MS_PRIVATE" : "MS_SLAVE"), null));
+        add(Actor.INIT, new Step.Mount(rootfs, rootfs, null, List.of("MS_BIND", "MS_REC"), null));
+        add(Actor.INIT, new Step.CreateMountPoint(putOld, null));
+        add(Actor.INIT, new Step.PivotRoot(rootfs, putOld));
+        add(Actor.INIT, new Step.Chdir("/"));
+
+        boolean devBound = false;
+        boolean procMounted = false;
+        boolean devpts = false;
+        List<Step> readonlyLater = new ArrayList<>();
+        for (Spec.Mount m : spec.mounts()) {
+            String dest = LexicalPath.clean(m.destination() == null ? "/" : m.destination());
+            if (mount(m, dest, readonlyLater)) {
+                devBound |= dest.equals("/dev");
+            }
+            procMounted |= "proc".equals(m.type());
+            devpts |= "devpts".equals(m.type());
+        }
+
+        // A /dev bound from the host is the host's business: nothing is created in it.
+        if (!devBound) {
+            devices(procMounted, devpts);
+        }
+        readonlyLater.forEach(s -> add(Actor.INIT, s));
+
+        if (linux != null) {
+            for (Map.Entry<String, String> e : new TreeMap<>(linux.sysctl()).entrySet()) {
+                add(Actor.INIT, new Step.WriteSysctl(e.getKey(), e.getValue()));
+            }
+        }
+
+        add(Actor.INIT, new Step.Umount(OLD_ROOT, List.of("MNT_DETACH")));
+        add(Actor.INIT, new Step.Rmdir(OLD_ROOT));
+
+        if (linux != null) {
+            linux.maskedPaths().forEach(p -> add(Actor.INIT, new Step.MaskPath(p)));
+            linux.readonlyPaths().forEach(p -> add(Actor.INIT, new Step.ReadonlyPath(p)));
+        }
+        if (spec.root().readonly()) {
+            add(Actor.INIT, new Step.Mount(null, "/", null, List.of("MS_RDONLY", "MS_REMOUNT", "MS_BIND"), null));
+        }
+        if ("shared".equals(propagation)) {
+            add(Actor.INIT, new Step.Mount(null, "/", null, List.of("MS_SHARED"), null));
+        } else if ("unbindable".equals(propagation)) {
+            add(Actor.INIT, new Step.Mount(null, "/", null, List.of("MS_UNBINDABLE"), null));
+        }
+    }
+
+    /**
+     * One configured mount, as runc makes it: the mount, its propagation changes, then for a
+     * bind mount a remount that applies ro/nosuid/... (MS_BIND alone ignores them), then the
+     * recursive attributes. Returns whether it was a bind mount.
+     */
+    private boolean mount(Spec.Mount m, String dest, List<Step> readonlyLater) {
+        MountOptions o = MountOptions.parse(m.options());
+        boolean bind = o.bind() || "bind".equals(m.type());
+        Set<String> flags = new LinkedHashSet<>(o.flags());
+        String source = m.source();
+        String fstype = m.type();
+        if (bind) {
+            flags.add("MS_BIND");
+            fstype = null; // the kernel ignores the type of a bind mount
+            if (source != null) {
+                source = LexicalPath.under(OLD_ROOT, LexicalPath.resolve(ctx.bundleDir(), source));
+            }
+        }
+        add(Actor.INIT, new Step.CreateMountPoint(dest, bind ? source : null));
+
+        // /dev and tmpfs are mounted writable and made read-only after /dev is populated.
+        Set<String> mountFlags = new LinkedHashSet<>(flags);
+        if (!bind && flags.contains("MS_RDONLY") && ("tmpfs".equals(m.type()) || dest.equals("/dev"))) {
+            mountFlags.remove("MS_RDONLY");
+            Set<String> ro = new LinkedHashSet<>(flags);
+            ro.addAll(List.of("MS_REMOUNT", "MS_BIND", "MS_RDONLY"));
+            readonlyLater.add(new Step.Mount(null, dest, null, MountOptions.ordered(ro), null));
+        }
+        add(Actor.INIT, new Step.Mount(source, dest, fstype, MountOptions.ordered(mountFlags), o.data()));
+
+        for (List<String> p : o.propagation()) {
+            add(Actor.INIT, new Step.Mount(null, dest, null, p, null));
+        }
+        if (bind) {
+            Set<String> extra = new LinkedHashSet<>(flags);
+            extra.removeAll(List.of("MS_BIND", "MS_REC", "MS_REMOUNT"));
+            if (!extra.isEmpty() || !o.clearedFlags().isEmpty()) {
+                Set<String> remount = new LinkedHashSet<>(flags);
+                remount.add("MS_REMOUNT");
+                add(Actor.INIT, new Step.Mount(null, dest, null, MountOptions.ordered(remount), null));
+            }
+        }
+        if (!o.attrSet().isEmpty() || !o.attrClr().isEmpty()) {
+            add(Actor.INIT, new Step.MountSetattr(dest, o.attrSet(), o.attrClr(), true));
+        }
+        return bind;
+    }
+
+    /** The default nodes, the config's devices, and the /dev links every program expects. */
+    private void devices(boolean procMounted, boolean devpts) {
+        List<Spec.Device> configured = spec.linux() == null ? List.of() : spec.linux().devices();
+        Set<String> configuredPaths = new LinkedHashSet<>();
+        configured.forEach(d -> configuredPaths.add(LexicalPath.clean(d.path())));
+        for (DefaultDevices.Node n : DefaultDevices.NODES) {
+            if (!configuredPaths.contains(n.path())) {
+                add(Actor.INIT, new Step.Mknod(n.path(), "c", n.major(), n.minor(), 0666, 0, 0));
+            }
+        }
+        for (Spec.Device d : configured) {
+            // The spec's fileMode may carry the file type bits; only the permissions are ours to set.
+            int mode = d.fileMode() == null ? 0666 : d.fileMode() & 07777;
+            boolean fifo = "p".equals(d.type());
+            add(Actor.INIT, new Step.Mknod(LexicalPath.clean(d.path()), d.type(), fifo ? 0 : d.major(), fifo ? 0 : d.minor(),
+                    mode, d.uid() == null ? 0 : d.uid(), d.gid() == null ? 0 : d.gid()));
+        }
+        add(Actor.INIT, new Step.Symlink("/proc/self/fd", "/dev/fd"));
+        add(Actor.INIT, new Step.Symlink("/proc/self/fd/0", "/dev/stdin"));
+        add(Actor.INIT, new Step.Symlink("/proc/self/fd/1", "/dev/stdout"));
+        add(Actor.INIT, new Step.Symlink("/proc/self/fd/2", "/dev/stderr"));
+        if (procMounted) {
+            add(Actor.INIT, new Step.Symlink("/proc/kcore", "/dev/core"));
+        }
+        if (devpts) {
+            add(Actor.INIT, new Step.Symlink("pts/ptmx", "/dev/ptmx"));
+        }
+    }
+
+    /**
+     * Credentials as runc's finalizeNamespace sets them: the bounding set shrinks while the
+     * init still has CAP_SETPCAP; keep-caps holds the permitted set across setresuid; then
+     * the three sets are set exactly. With no capabilities in the config the init keeps what
+     * it has, as with runc.
+     */
+    private void process(Spec.Process p) {
+        if (p.terminal()) {
+            add(Actor.INIT, new Step.SetControllingTerminal());
+        }
+        for (Spec.Rlimit r : p.rlimits()) {
+            add(Actor.INIT, new Step.Setrlimit(r.type(), r.soft(), r.hard()));
+        }
+        if (p.oomScoreAdj() != null) {
+            add(Actor.INIT, new Step.WriteOomScoreAdj(p.oomScoreAdj()));
+        }
+
+        Spec.Capabilities caps = p.capabilities();
+        if (caps != null) {
+            Set<Capability> drop = EnumSet.allOf(Capability.class);
+            caps.bounding().forEach(n -> Capability.byName(n).ifPresent(drop::remove));
+            if (!drop.isEmpty()) {
+                add(Actor.INIT, new Step.CapbsetDrop(drop.stream().map(Enum::name).toList()));
+            }
+        }
+
+        Spec.User user = p.user();
+        add(Actor.INIT, new Step.SetKeepCaps(true));
+        // Always set, even empty: otherwise the container inherits jspec's supplementary groups.
+        add(Actor.INIT, new Step.Setgroups(user == null ? List.of() : user.additionalGids()));
+        add(Actor.INIT, new Step.Setresgid(user == null ? 0 : user.gid()));
+        add(Actor.INIT, new Step.Setresuid(user == null ? 0 : user.uid()));
+        add(Actor.INIT, new Step.SetKeepCaps(false));
+        // runc sets 0022 when the config has none, rather than passing on its own umask.
+        add(Actor.INIT, new Step.Umask(user == null || user.umask() == null ? 0022 : user.umask()));
+
+        if (caps != null) {
+            add(Actor.INIT, new Step.Capset(caps.effective(), caps.permitted(), caps.inheritable()));
+            if (!caps.ambient().isEmpty()) {
+                add(Actor.INIT, new Step.AmbientRaise(caps.ambient()));
+            }
+        }
+        add(Actor.INIT, new Step.Chdir(p.cwd() == null ? "/" : p.cwd()));
+        if (p.noNewPrivileges()) {
+            add(Actor.INIT, new Step.SetNoNewPrivs());
+        }
+        add(Actor.INIT, new Step.CloseFrom(3));
+        add(Actor.INIT, new Step.Execve(p.args(), p.env()));
+    }
+
+    // ---- namespaces ----
+
+    private List<Spec.Namespace> namespaces() {
+        return spec.linux() == null ? List.of() : spec.linux().namespaces();
+    }
+
+    /** Whether the config asks for a new namespace of this type (listed without a path). */
+    private boolean createsNamespace(String type) {
+        return namespaces().stream().anyMatch(ns -> ns.type().equals(type) && ns.path() == null);
+    }
+
+    private boolean hasNamespace(String type) {
+        return namespaces().stream().anyMatch(ns -> ns.type().equals(type));
+    }
+
+    /** The path of the namespace of this type to join, or null. */
+    private String joinedNamespace(String type) {
+        return namespaces().stream().filter(ns -> ns.type().equals(type) && ns.path() != null)
+                .map(Spec.Namespace::path).findFirst().orElse(null);
+    }
+
+    private void add(Actor actor, Step step) {
+        entries.add(new Plan.Entry(actor, step));
+    }
+
+    private static boolean nonEmpty(String s) {
+        return s != null && !s.isEmpty();
+    }
+}
