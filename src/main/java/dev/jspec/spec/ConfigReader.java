@@ -121,8 +121,8 @@ public final class ConfigReader {
         CoderResult result = decoder.decode(in, out, true);
         if (result.isError()) {
             out.flip();
-            throw fail(locate(out), String.format("the config is not UTF-8: byte 0x%02X at offset %d cannot start or continue a character",
-                    bytes[in.position()] & 0xFF, in.position()));
+            throw fail(locate(out), String.format("the config is not UTF-8: byte 0x%02X cannot start or continue a character here",
+                    bytes[in.position()] & 0xFF));
         }
         decoder.flush(out);
         out.flip();

@@ -1,6 +1,7 @@
 package dev.jspec.spec;
 
 import dev.jspec.spec.SourceMap.Location;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,9 +61,10 @@ final class SemanticChecks {
         Path rootfs = bundleDir.resolve(path.stringValue()).normalize();
         SpecPath at = SpecPath.of("root.path");
         if (!Files.exists(rootfs)) {
-            report(at, "the root filesystem '" + path.stringValue() + "' does not exist (looked for " + rootfs + ")");
+            report(at, "the root filesystem '" + path.stringValue() + "' does not exist"
+                    + (Path.of(path.stringValue()).isAbsolute() ? "" : " (a relative root.path starts at the bundle directory, where the config is)"));
         } else if (!Files.isDirectory(rootfs)) {
-            report(at, "the root filesystem '" + path.stringValue() + "' is not a directory (" + rootfs + ")");
+            report(at, "the root filesystem '" + path.stringValue() + "' is not a directory");
         }
     }
 
@@ -106,12 +108,10 @@ final class SemanticChecks {
                     report(rlimitAt.key("type"), "rlimit " + type.stringValue() + " is set twice (first at line " + first.line() + ")");
                 }
             }
-            JsonNode soft = rlimit.path("soft");
-            JsonNode hard = rlimit.path("hard");
-            if (soft.isIntegralNumber() && hard.isIntegralNumber() && soft.bigIntegerValue().compareTo(hard.bigIntegerValue()) > 0
-                    && soft.bigIntegerValue().signum() >= 0 && hard.bigIntegerValue().signum() >= 0) {
-                report(rlimitAt.key("soft"), "soft limit " + soft.bigIntegerValue() + " is above the hard limit "
-                        + hard.bigIntegerValue() + "; setrlimit(2) refuses that");
+            BigInteger soft = uint64(rlimit.path("soft"));
+            BigInteger hard = uint64(rlimit.path("hard"));
+            if (soft != null && hard != null && soft.compareTo(hard) > 0) {
+                report(rlimitAt.key("soft"), "soft limit " + soft + " is above the hard limit " + hard + "; setrlimit(2) refuses that");
             }
         });
     }
@@ -226,6 +226,15 @@ final class SemanticChecks {
             report(SpecPath.of("linux.resources.memory.swap"), "swap " + swap.bigIntegerValue() + " is below limit " + limit.bigIntegerValue()
                     + "; in the OCI spec swap is memory plus swap, so it must be at least the limit (or -1)");
         }
+    }
+
+    /** The value when it is a valid uint64 (the schema reports any other), else null. */
+    private static BigInteger uint64(JsonNode value) {
+        if (!value.isIntegralNumber()) {
+            return null;
+        }
+        BigInteger v = value.bigIntegerValue();
+        return v.signum() >= 0 && v.bitLength() <= 64 ? v : null;
     }
 
     private void absolute(JsonNode value, SpecPath at, String message) {
