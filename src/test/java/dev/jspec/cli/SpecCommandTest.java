@@ -30,7 +30,7 @@ class SpecCommandTest {
     void theDefaultConfigLoadsAndPlans(@TempDir Path dir) throws Exception {
         Files.createDirectory(dir.resolve("rootfs"));
         assertEquals(ExitCodes.OK, Main.execute("spec", "--bundle", dir.toString()));
-        LoadedBundle loaded = Bundles.loadOrSkip(dir);
+        LoadedBundle loaded = Bundles.loadOrFail(dir);
         assertNotNull(loaded.spec().process());
         Planner.Planned planned = Planner.planWithNotes(loaded.spec(), new PlanContext("d", dir.toString(), SpecFixture.HYBRID));
         assertFalse(planned.plan().entries().isEmpty());
@@ -42,6 +42,6 @@ class SpecCommandTest {
         Files.createDirectory(json.resolve("rootfs"));
         assertEquals(ExitCodes.OK, Main.execute("spec", "--bundle", yaml.toString()));
         assertEquals(ExitCodes.OK, Main.execute("spec", "--json", "--bundle", json.toString()));
-        assertEquals(Bundles.loadOrSkip(yaml).spec(), Bundles.loadOrSkip(json).spec());
+        assertEquals(Bundles.loadOrFail(yaml).spec(), Bundles.loadOrFail(json).spec());
     }
 }

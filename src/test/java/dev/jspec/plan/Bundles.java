@@ -28,6 +28,19 @@ public final class Bundles {
         }
     }
 
+    /** Like {@link #loadOrSkip}, but an invalid config fails the test: for configs that must be valid. */
+    public static LoadedBundle loadOrFail(Path path) {
+        try {
+            return BundleLoader.load(path);
+        } catch (ConfigException e) {
+            if (e.getMessage().contains("not in this build")) {
+                abort("the bundle loader is not in this build yet");
+            }
+            throw new AssertionError(path + " must be a valid config:\n"
+                    + String.join("\n", e.diagnostics().stream().map(Object::toString).toList()), e);
+        }
+    }
+
     public static Path projectDir() {
         return Path.of(System.getProperty("jspec.projectDir", ".")).toAbsolutePath();
     }
