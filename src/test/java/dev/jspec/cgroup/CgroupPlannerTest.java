@@ -1,0 +1,74 @@
+package dev.jspec.cgroup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jspec.plan.HostFacts;
+import dev.jspec.plan.SpecFixture;
+import dev.jspec.plan.Step;
+import dev.jspec.spec.Spec;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CgroupPlannerTest {
+
+    @Test
+    void defaultPathIsJspecSlashIdAndConfiguredPathsAreCleaned() {
+        assertEquals("jspec/web", CgroupPlanner.relativePath(SpecFixture.container().build(), "web"));
+        SpecFixture f = SpecFixture.container();
+        f.cgroupsPath = "/machine/../../pods/abc/";
+        assertEquals("pods/abc", CgroupPlanner.relativePath(f.build(), "web"));
+        f.cgroupsPath = "relative/x";
+        assertEquals("relative/x", CgroupPlanner.relativePath(f.build(), "web"));
+    }
+
+    @Test
+    void v1MakesEveryLevelInEveryHierarchyAndSeedsCpusetLevels() {
+        HostFacts host = new HostFacts(HostFacts.CgroupLayout.V1, Map.of(
+                "cpu", "/cg/cpu,cpuacct", "cpuacct", "/cg/cpu,cpuacct", "cpuset", "/cg/cpuset", "pids", "/cg/pids"),
+                null, SpecFixture.INIT);
+        SpecFixture f = SpecFixture.container();
+        f.resources = new Spec.Resources(List.of(), null, null, new Spec.Pids(10), null, List.of(), null, Map.of());
+        CgroupPlanner.CgroupPlan plan = CgroupPlanner.plan(f.build(), "c1", host);
+        assertEquals(List.of(
+                new Step.CgroupMkdir("/cg/cpu,cpuacct/jspec"),
+                new Step.CgroupMkdir("/cg/cpu,cpuacct/jspec/c1"),
+                new Step.CgroupMkdir("/cg/cpuset/jspec"),
+                new Step.CgroupCopyFromParent("/cg/cpuset/jspec", "cpuset.cpus"),
+                new Step.CgroupCopyFromParent("/cg/cpuset/jspec", "cpuset.mems"),
+                new Step.CgroupMkdir("/cg/cpuset/jspec/c1"),
+                new Step.CgroupCopyFromParent("/cg/cpuset/jspec/c1", "cpuset.cpus"),
+                new Step.CgroupCopyFromParent("/cg/cpuset/jspec/c1", "cpuset.mems"),
+                new Step.CgroupMkdir("/cg/pids/jspec"),
+                new Step.CgroupMkdir("/cg/pids/jspec/c1"),
+                new Step.CgroupWrite("/cg/pids/jspec/c1", "pids.max", "10")), plan.steps());
+        assertEquals(List.of("/cg/cpu,cpuacct/jspec/c1", "/cg/cpuset/jspec/c1", "/cg/pids/jspec/c1"), plan.leafDirs());
+        assertTrue(plan.notes().stream().anyMatch(n -> n.contains("devices") && n.contains("NOT restricted")));
+    }
+
+    @Test
+    void hybridIsDrivenAsV1() {
+        CgroupPlanner.CgroupPlan plan = CgroupPlanner.plan(SpecFixture.container().build(), "c1", SpecFixture.HYBRID);
+        assertEquals(8, plan.leafDirs().size());
+        assertTrue(plan.steps().stream().noneMatch(s -> s.toString().contains("unified")));
+        assertTrue(plan.steps().contains(new Step.CgroupWrite("/sys/fs/cgroup/devices/jspec/c1", "devices.deny", "a")));
+    }
+
+    @Test
+    void v2EnablesTheUsedControllersInEveryParent() {
+        SpecFixture f = SpecFixture.container();
+        f.resources = new Spec.Resources(List.of(), new Spec.Memory(1L << 30, null, null, null, null, null, null, null, null),
+                null, new Spec.Pids(64), null, List.of(), null, Map.of("cgroup.freeze", "0"));
+        CgroupPlanner.CgroupPlan plan = CgroupPlanner.plan(f.build(), "c1", SpecFixture.V2);
+        assertEquals(List.of(
+                new Step.CgroupMkdir("/sys/fs/cgroup/jspec"),
+                new Step.CgroupMkdir("/sys/fs/cgroup/jspec/c1"),
+                new Step.CgroupWrite("/sys/fs/cgroup", "cgroup.subtree_control", "+memory +pids"),
+                new Step.CgroupWrite("/sys/fs/cgroup/jspec", "cgroup.subtree_control", "+memory +pids"),
+                new Step.CgroupWrite("/sys/fs/cgroup/jspec/c1", "pids.max", "64"),
+                new Step.CgroupWrite("/sys/fs/cgroup/jspec/c1", "memory.max", "1073741824"),
+                new Step.CgroupWrite("/sys/fs/cgroup/jspec/c1", "cgroup.freeze", "0")), plan.steps());
+        assertEquals(List.of("/sys/fs/cgroup/jspec/c1"), plan.leafDirs());
+    }
+}
