@@ -16,6 +16,10 @@ import picocli.CommandLine.Option;
             PlanCommand.class,
             SpecCommand.class,
             RunCommand.class,
+            StateCommand.class,
+            ListCommand.class,
+            KillCommand.class,
+            DeleteCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
@@ -24,8 +28,17 @@ public final class Main implements Runnable {
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces and internal detail.")
     static boolean debug;
 
+    /** Where container state lives; runc's --root, given before or after the command word. */
+    @Option(names = "--root", scope = CommandLine.ScopeType.INHERIT, paramLabel = "DIR",
+            description = "Directory for container state (default: /run/jspec).")
+    static java.nio.file.Path stateRoot = java.nio.file.Path.of(dev.jspec.lifecycle.StateStore.DEFAULT_ROOT);
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    static dev.jspec.lifecycle.StateStore stateStore() {
+        return new dev.jspec.lifecycle.StateStore(stateRoot);
+    }
 
     @Override
     public void run() {

@@ -52,10 +52,6 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--pid-file", paramLabel = "FILE", description = "Write the container's process ID to FILE.")
     Path pidFile;
 
-    @Option(names = "--root", paramLabel = "DIR", description = "Directory for container state (default: ${DEFAULT-VALUE}).",
-            defaultValue = StateStore.DEFAULT_ROOT)
-    Path stateRoot;
-
     @Override
     public Integer call() {
         Path bundleDir;
@@ -94,38 +90,52 @@ final class RunCommand implements Callable<Integer> {
         PendingSignals signals = new PendingSignals();
         Signals.forward(FORWARDED_SIGNALS, signals::deliver);
 
-        StateStore store = new StateStore(stateRoot);
+        StateStore store = Main.stateStore();
         try {
             store.reserve(id);
         } catch (IOException e) {
             System.err.println("jspec: " + e.getMessage());
             return ExitCodes.START_FAILED;
         }
+        // Recorded before anything is made, so that `jspec delete` can clean up even after
+        // jspec itself was killed halfway through the start.
+        java.util.List<String> leaves = plan.entries().stream()
+                .filter(e -> e.step() instanceof dev.jspec.plan.Step.CgroupJoin)
+                .flatMap(e -> ((dev.jspec.plan.Step.CgroupJoin) e.step()).dirs().stream()).toList();
+        try {
+            store.write(new ContainerState(id, "creating", 0, loaded.bundleDir().toString(), leaves, leaves));
+        } catch (IOException e) {
+            store.remove(id);
+            System.err.println("jspec: cannot record the container's state: " + e.getMessage());
+            return ExitCodes.START_FAILED;
+        }
         Syscalls sys = new LinuxSyscalls();
         ParentExecutor executor = new ParentExecutor(sys, plan, ParentExecutor.Stdio.INHERIT);
         int pid;
         try {
-            pid = executor.start();
-        } catch (StepFailure f) {
-            store.remove(id);
-            System.err.println("jspec: " + f.getMessage());
-            return f.exitCode();
-        } catch (RuntimeException e) {
-            executor.rollback();
-            store.remove(id);
-            throw e;
-        }
-        try {
-            store.write(new ContainerState(id, "running", pid, loaded.bundleDir().toString(), executor.cgroups(),
+            pid = executor.spawn();
+            // The pid file and state exist before the program runs, as runc's create makes them.
+            store.write(new ContainerState(id, "created", pid, loaded.bundleDir().toString(), executor.cgroups(),
                     executor.createdCgroups()));
             if (pidFile != null) {
                 Files.writeString(pidFile, Integer.toString(pid));
             }
+            executor.release();
+            store.write(new ContainerState(id, "running", pid, loaded.bundleDir().toString(), executor.cgroups(),
+                    executor.createdCgroups()));
+        } catch (StepFailure f) {
+            cleanUpFailedStart(store, id);
+            System.err.println("jspec: " + f.getMessage());
+            return f.exitCode();
         } catch (IOException e) {
             executor.rollback();
-            store.remove(id);
+            cleanUpFailedStart(store, id);
             System.err.println("jspec: cannot record the container's state: " + e.getMessage());
             return ExitCodes.START_FAILED;
+        } catch (RuntimeException e) {
+            executor.rollback();
+            cleanUpFailedStart(store, id);
+            throw e;
         }
         if (detach) {
             return ExitCodes.OK;
@@ -159,6 +169,17 @@ final class RunCommand implements Callable<Integer> {
         executor.removeCgroups();
         store.remove(id);
         return ExitStatus.toExitCode(status);
+    }
+
+    private void cleanUpFailedStart(StateStore store, String id) {
+        store.remove(id);
+        if (pidFile != null) {
+            try {
+                Files.deleteIfExists(pidFile);
+            } catch (IOException ignored) {
+                // Nothing more to do about it.
+            }
+        }
     }
 
     /** Signals that arrive before the container's init exists, delivered once it does. */

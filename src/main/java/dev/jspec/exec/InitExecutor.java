@@ -87,10 +87,7 @@ public final class InitExecutor {
             case Step.Sethostname s -> sys.sethostname(s.name());
             case Step.Setdomainname s -> sys.setdomainname(s.name());
             case Step.LinkUp s -> sys.linkUp(s.name());
-            case Step.SetControllingTerminal s -> {
-                sys.setsid();
-                sys.setControllingTerminal(0);
-            }
+            case Step.OpenConsole s -> openConsole();
             case Step.Setrlimit s -> sys.setrlimit(Rlimits.number(s.resource()), s.soft(), s.hard());
             case Step.WriteOomScoreAdj s -> sys.writeFile("/proc/self/oom_score_adj", Integer.toString(s.value()));
             case Step.CapbsetDrop s -> {
@@ -123,6 +120,23 @@ public final class InitExecutor {
 
     private static IllegalStateException wrongActor(Step step) {
         return new IllegalStateException(step.getClass().getSimpleName() + " is a parent step");
+    }
+
+    /** The descriptor the parent passes the console socket on, when the process has a terminal. */
+    public static final int CONSOLE_FD = 5;
+
+    private void openConsole() {
+        int[] pty = sys.openPty();
+        for (int fd = 0; fd <= 2; fd++) {
+            sys.dup2(pty[1], fd);
+        }
+        if (pty[1] > 2) {
+            sys.close(pty[1]);
+        }
+        sys.setsid();
+        sys.setControllingTerminal(0);
+        sys.sendFd(CONSOLE_FD, pty[0]);
+        sys.close(pty[0]);
     }
 
     private void createMountPoint(Step.CreateMountPoint s) {
@@ -158,6 +172,8 @@ public final class InitExecutor {
             sys.unlink(s.path());
         }
         sys.mknod(s.path(), type | (s.mode() & 07777), s.major(), s.minor());
+        // mknod(2) applies the umask; the config's mode is meant exactly.
+        sys.chmod(s.path(), s.mode() & 07777);
         sys.chown(s.path(), s.uid(), s.gid());
     }
 

@@ -125,4 +125,14 @@ final class LibC {
     static native void cfmakeraw(byte[] termios);
 
     static native int isatty(int fd);
+
+    static native int chmod(String path, int mode) throws LastErrorException;
+
+    static native int dup2(int from, int to) throws LastErrorException;
+
+    static native int socketpair(int domain, int type, int protocol, int[] sv) throws LastErrorException;
+
+    static native long sendmsg(int fd, Pointer msg, int flags) throws LastErrorException;
+
+    static native long recvmsg(int fd, Pointer msg, int flags) throws LastErrorException;
 }

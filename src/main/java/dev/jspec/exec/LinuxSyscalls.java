@@ -36,6 +36,9 @@ public final class LinuxSyscalls implements Syscalls {
     private static final int AF_INET = 2;
     private static final int SOCK_DGRAM = 2;
     private static final int SOCK_CLOEXEC = 0x80000;
+    private static final int AF_UNIX = 1;
+    private static final int SOCK_STREAM = 1;
+    private static final int MSG_CMSG_CLOEXEC = 0x40000000;
 
     @Override
     public FileKind kind(String path, boolean followLinks) {
@@ -133,6 +136,90 @@ public final class LinuxSyscalls implements Syscalls {
             LibC.lchown(path, (int) uid, (int) gid);
         } catch (LastErrorException e) {
             throw fail("chown(\"" + path + "\")", e);
+        }
+    }
+
+    @Override
+    public void chmod(String path, int mode) {
+        try {
+            LibC.chmod(path, mode);
+        } catch (LastErrorException e) {
+            throw fail("chmod(\"" + path + "\")", e);
+        }
+    }
+
+    @Override
+    public void dup2(int from, int to) {
+        try {
+            LibC.dup2(from, to);
+        } catch (LastErrorException e) {
+            throw fail("dup2(" + from + ", " + to + ")", e);
+        }
+    }
+
+    @Override
+    public int[] socketpair() {
+        int[] sv = new int[2];
+        try {
+            LibC.socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv);
+            for (int i = 0; i < 2; i++) {
+                int high = LibC.fcntl(sv[i], F_DUPFD_CLOEXEC, 10);
+                LibC.close(sv[i]);
+                sv[i] = high;
+            }
+            return sv;
+        } catch (LastErrorException e) {
+            throw fail("socketpair(AF_UNIX)", e);
+        }
+    }
+
+    // struct msghdr (LP64): name 0, namelen 8, iov 16, iovlen 24, control 32, controllen 40, flags 48.
+    // One cmsghdr (len 0, level 8, type 12, data 16) carrying one int: CMSG_SPACE(4) = 24.
+    private static final int SOL_SOCKET = 1;
+    private static final int SCM_RIGHTS = 1;
+
+    @Override
+    public void sendFd(int socket, int fd) {
+        try (Memory msg = new Memory(56); Memory iov = new Memory(16); Memory data = new Memory(1);
+                Memory control = new Memory(24)) {
+            msg.clear();
+            control.clear();
+            data.setByte(0, (byte) 'C');
+            iov.setPointer(0, data);
+            iov.setLong(8, 1);
+            control.setLong(0, 20);
+            control.setInt(8, SOL_SOCKET);
+            control.setInt(12, SCM_RIGHTS);
+            control.setInt(16, fd);
+            msg.setPointer(16, iov);
+            msg.setLong(24, 1);
+            msg.setPointer(32, control);
+            msg.setLong(40, 24);
+            LibC.sendmsg(socket, msg, 0);
+        } catch (LastErrorException e) {
+            throw fail("sendmsg(SCM_RIGHTS)", e);
+        }
+    }
+
+    @Override
+    public int receiveFd(int socket) {
+        try (Memory msg = new Memory(56); Memory iov = new Memory(16); Memory data = new Memory(1);
+                Memory control = new Memory(24)) {
+            msg.clear();
+            control.clear();
+            iov.setPointer(0, data);
+            iov.setLong(8, 1);
+            msg.setPointer(16, iov);
+            msg.setLong(24, 1);
+            msg.setPointer(32, control);
+            msg.setLong(40, 24);
+            long n = LibC.recvmsg(socket, msg, MSG_CMSG_CLOEXEC);
+            if (n <= 0 || msg.getLong(40) < 20 || control.getInt(12) != SCM_RIGHTS) {
+                return -1;
+            }
+            return control.getInt(16);
+        } catch (LastErrorException e) {
+            throw fail("recvmsg(SCM_RIGHTS)", e);
         }
     }
 

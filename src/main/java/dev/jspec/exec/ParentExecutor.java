@@ -37,6 +37,7 @@ public final class ParentExecutor {
     private int planWriteFd = -1;
     private int statusReadFd = -1;
     private int ptyMaster = -1;
+    private int consoleSocket = -1;
 
     /** The descriptors the init gets as 0, 1 and 2. */
     public record Stdio(int in, int out, int err) {
@@ -56,10 +57,29 @@ public final class ParentExecutor {
      * @return the init's pid, as seen from the host
      */
     public int start() throws StepFailure {
+        spawn();
+        release();
+        return initPid;
+    }
+
+    /**
+     * The first half of {@link #start}: every parent step, up to the init joining its
+     * cgroups. The init then waits for its plan; the caller may record the pid first.
+     */
+    public int spawn() throws StepFailure {
         try {
             runParentSteps();
-            handOver();
             return initPid;
+        } catch (StepFailure f) {
+            rollback();
+            throw f;
+        }
+    }
+
+    /** The second half of {@link #start}: the init gets its plan; returns once the program runs. */
+    public void release() throws StepFailure {
+        try {
+            handOver();
         } catch (StepFailure f) {
             rollback();
             throw f;
@@ -151,23 +171,26 @@ public final class ParentExecutor {
         int[] statusPipe = sys.pipe();
         planWriteFd = planPipe[1];
         statusReadFd = statusPipe[0];
-        int[] pty = s.terminal() ? sys.openPty() : null;
-        int in = pty != null ? pty[1] : stdio.in();
-        int out = pty != null ? pty[1] : stdio.out();
-        int err = pty != null ? pty[1] : stdio.err();
-        int[] dup2s = {in, 0, out, 1, err, 2, planPipe[0], InitMain.PLAN_FD, statusPipe[1], InitMain.STATUS_FD};
+        // With a terminal, the init opens it inside the container (so that it lives in the
+        // container's devpts) and sends the master back over this socket.
+        int[] console = s.terminal() ? sys.socketpair() : null;
+        int[] dup2s = console == null
+                ? new int[] {stdio.in(), 0, stdio.out(), 1, stdio.err(), 2,
+                    planPipe[0], InitMain.PLAN_FD, statusPipe[1], InitMain.STATUS_FD}
+                : new int[] {stdio.in(), 0, stdio.out(), 1, stdio.err(), 2,
+                    planPipe[0], InitMain.PLAN_FD, statusPipe[1], InitMain.STATUS_FD, console[1], InitExecutor.CONSOLE_FD};
         try {
             initPid = sys.spawn(s.argv().get(0), s.argv(), List.of(), dup2s);
-            if (pty != null) {
-                ptyMaster = pty[0];
+            if (console != null) {
+                consoleSocket = console[0];
             }
         } finally {
             sys.close(planPipe[0]);
             sys.close(statusPipe[1]);
-            if (pty != null) {
-                sys.close(pty[1]);
-                if (ptyMaster < 0) {
-                    sys.close(pty[0]);
+            if (console != null) {
+                sys.close(console[1]);
+                if (consoleSocket < 0) {
+                    sys.close(console[0]);
                 }
             }
         }
@@ -199,6 +222,14 @@ public final class ParentExecutor {
         if (!line.isEmpty()) {
             throw new StepFailure("the container's init said something unexpected: " + line, ExitCodes.START_FAILED);
         }
+        if (consoleSocket >= 0) {
+            ptyMaster = sys.receiveFd(consoleSocket);
+            sys.close(consoleSocket);
+            consoleSocket = -1;
+            if (ptyMaster < 0) {
+                throw new StepFailure("the container's init started without sending its terminal", ExitCodes.START_FAILED);
+            }
+        }
     }
 
     /** Kills the init if it runs, reaps it, and removes the cgroup directories this run created. */
@@ -208,6 +239,9 @@ public final class ParentExecutor {
         }
         if (statusReadFd >= 0) {
             closeQuietly(statusReadFd);
+        }
+        if (consoleSocket >= 0) {
+            closeQuietly(consoleSocket);
         }
         if (initPid > 0) {
             try {
@@ -229,54 +263,8 @@ public final class ParentExecutor {
      * (a container without its own PID namespace can leave some) are killed first.
      */
     public void removeCgroups() {
-        while (!createdCgroups.isEmpty()) {
-            String dir = createdCgroups.pop();
-            removeCgroup(dir);
-        }
-    }
-
-    private void removeCgroup(String dir) {
-        for (int attempt = 0; attempt < 200; attempt++) {
-            try {
-                sys.rmdir(dir);
-                return;
-            } catch (SyscallException e) {
-                if (e.errno() == Errno.ENOENT) {
-                    return;
-                }
-                if (e.errno() != Errno.EBUSY) {
-                    System.err.println("jspec: cannot remove cgroup " + dir + ": " + Errno.describe(e.errno()));
-                    return;
-                }
-                killAll(dir);
-                sleep(attempt < 20 ? 1 : 10);
-            }
-        }
-        System.err.println("jspec: cgroup " + dir + " stays busy; processes remain in it");
-    }
-
-    private void killAll(String dir) {
-        try {
-            for (String pid : sys.readFile(dir + "/cgroup.procs").split("\\s+")) {
-                if (!pid.isEmpty()) {
-                    try {
-                        sys.kill(Integer.parseInt(pid), SIGKILL);
-                    } catch (SyscallException ignored) {
-                        // Exited meanwhile.
-                    }
-                }
-            }
-        } catch (SyscallException ignored) {
-            // The directory went away meanwhile.
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        CgroupRemoval.remove(sys, List.copyOf(createdCgroups));
+        createdCgroups.clear();
     }
 
     private void closeQuietly(int fd) {

@@ -31,6 +31,8 @@ public interface Syscalls {
 
     void chown(String path, long uid, long gid);
 
+    void chmod(String path, int mode);
+
     void symlink(String target, String linkPath);
 
     void unlink(String path);
@@ -102,6 +104,17 @@ public interface Syscalls {
     void writeAll(int fd, byte[] data);
 
     void close(int fd);
+
+    void dup2(int from, int to);
+
+    /** socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC), moved to descriptors at or above 10. */
+    int[] socketpair();
+
+    /** sendmsg with one descriptor as SCM_RIGHTS. */
+    void sendFd(int socket, int fd);
+
+    /** recvmsg of one SCM_RIGHTS descriptor; -1 when the peer closed without sending one. */
+    int receiveFd(int socket);
 
     /** waitpid(pid, &status, 0), retried on EINTR; returns the raw wait status. */
     int waitpid(int pid);

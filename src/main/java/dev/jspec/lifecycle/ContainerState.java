@@ -1,6 +1,8 @@
 package dev.jspec.lifecycle;
 
+import dev.jspec.plan.PlanCodec;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What jspec records about a container while it exists: the OCI state (runtime.md) plus
@@ -40,21 +42,17 @@ public record ContainerState(
     }
 
     static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
+        return PlanCodec.quote(s);
+    }
+
+    /** Reads back what {@link #toJson} wrote. */
+    public static ContainerState fromJson(String json) {
+        Map<?, ?> m = (Map<?, ?>) PlanCodec.parseJson(json);
+        return new ContainerState((String) m.get("id"), (String) m.get("status"), ((Number) m.get("pid")).intValue(),
+                (String) m.get("bundle"), strings(m.get("cgroups")), strings(m.get("createdCgroups")));
+    }
+
+    private static List<String> strings(Object o) {
+        return o == null ? List.of() : ((List<?>) o).stream().map(String.class::cast).toList();
     }
 }

@@ -53,6 +53,25 @@ public final class StateStore {
         Files.move(tmp, dir.resolve("state.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /** The recorded state, or null when no container has this ID. */
+    public ContainerState read(String id) throws IOException {
+        Path file = root.resolve(id).resolve("state.json");
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        return ContainerState.fromJson(Files.readString(file, StandardCharsets.UTF_8));
+    }
+
+    /** IDs of every container with a state directory, sorted. */
+    public java.util.List<String> ids() throws IOException {
+        if (!Files.isDirectory(root)) {
+            return java.util.List.of();
+        }
+        try (var s = Files.list(root)) {
+            return s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
     public boolean exists(String id) {
         return Files.isDirectory(root.resolve(id));
     }

@@ -65,6 +65,21 @@ public final class PlanCodec {
         return new Plan(entries);
     }
 
+    /**
+     * Parses the small JSON jspec writes itself (plans, container state): objects become
+     * maps, arrays lists, integers Longs. Anything beyond that is an error.
+     */
+    public static Object parseJson(String json) {
+        return new Parser(json).parseDocument();
+    }
+
+    /** {@code s} as a JSON string literal. */
+    public static String quote(String s) {
+        StringBuilder b = new StringBuilder();
+        writeString(b, s);
+        return b.toString();
+    }
+
     private static Object read(RecordComponent rc, Object record) {
         try {
             return rc.getAccessor().invoke(record);

@@ -131,7 +131,9 @@ public final class Planner {
         if (spec.linux() != null && spec.linux().seccomp() != null) {
             notes.add("linux.seccomp is not planned yet");
         }
-        if (spec.hooks() != null) {
+        Spec.Hooks h = spec.hooks();
+        if (h != null && !(h.prestart().isEmpty() && h.createRuntime().isEmpty() && h.createContainer().isEmpty()
+                && h.startContainer().isEmpty() && h.poststart().isEmpty() && h.poststop().isEmpty())) {
             notes.add("hooks are not planned yet");
         }
     }
@@ -285,7 +287,7 @@ public final class Planner {
      */
     private void process(Spec.Process p) {
         if (p.terminal()) {
-            add(Actor.INIT, new Step.SetControllingTerminal());
+            add(Actor.INIT, new Step.OpenConsole());
         }
         for (Spec.Rlimit r : p.rlimits()) {
             add(Actor.INIT, new Step.Setrlimit(r.type(), r.soft(), r.hard()));

@@ -88,8 +88,12 @@ public sealed interface Step {
 
     // ---- the process (init) ----
 
-    /** setsid() and ioctl(0, TIOCSCTTY): the terminal on fd 0 becomes the controlling terminal. */
-    record SetControllingTerminal() implements Step {}
+    /**
+     * The container's console: a pseudo-terminal from the container's own /dev/ptmx, its
+     * slave made descriptors 0, 1, 2 and the controlling terminal (setsid, TIOCSCTTY), its
+     * master sent to jspec over the console socket (SCM_RIGHTS).
+     */
+    record OpenConsole() implements Step {}
 
     /** prlimit(2) on the init; {@code resource} is a name such as RLIMIT_NOFILE; -1 is unlimited. */
     record Setrlimit(String resource, long soft, long hard) implements Step {}

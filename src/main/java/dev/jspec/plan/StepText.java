@@ -38,7 +38,7 @@ public final class StepText {
             case Step.WriteSysctl s -> "write(" + q("/proc/sys/" + s.key().replace('.', '/')) + ", " + q(s.value()) + ")";
             case Step.Sethostname s -> "sethostname(" + q(s.name()) + ")";
             case Step.Setdomainname s -> "setdomainname(" + q(s.name()) + ")";
-            case Step.SetControllingTerminal s -> "setsid(); ioctl(0, TIOCSCTTY)";
+            case Step.OpenConsole s -> "open(\"/dev/ptmx\"); dup2(slave, 0..2); setsid(); ioctl(0, TIOCSCTTY); sendmsg(console socket, SCM_RIGHTS master)";
             case Step.Setrlimit s -> "prlimit(0, " + s.resource() + ", {soft=" + limit(s.soft()) + ", hard=" + limit(s.hard()) + "})";
             case Step.WriteOomScoreAdj s -> "write(\"/proc/self/oom_score_adj\", \"" + s.value() + "\")";
             case Step.CapbsetDrop s -> "prctl(PR_CAPBSET_DROP, " + list(s.caps()) + ")";

@@ -50,6 +50,11 @@ class RecordingSyscalls implements Syscalls {
         record("mknod " + path + " " + Integer.toOctalString(modeAndType) + " " + major + ":" + minor);
     }
     @Override public void chown(String path, long uid, long gid) { record("chown " + path + " " + uid + ":" + gid); }
+    @Override public void chmod(String path, int mode) { record("chmod " + path + " " + Integer.toOctalString(mode)); }
+    @Override public void dup2(int from, int to) { record("dup2 " + from + " " + to); }
+    @Override public int[] socketpair() { record("socketpair"); return new int[] {12, 13}; }
+    @Override public void sendFd(int socket, int fd) { record("sendfd " + socket + " " + fd); }
+    @Override public int receiveFd(int socket) { record("receivefd " + socket); return 30; }
     @Override public void symlink(String target, String linkPath) { record("symlink " + target + " " + linkPath); }
     @Override public void unlink(String path) { record("unlink " + path); }
     @Override public void writeFile(String path, String value) { record("write " + path + " " + value); }

@@ -100,7 +100,17 @@ class RunIT {
             assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS));
             assertEquals(42, p.exitValue());
         } finally {
-            p.destroyForcibly().waitFor();
+            stop(p, "sigterm");
+        }
+    }
+
+    /** Ends a jspec run a failed test left behind, the way a user would: delete --force, then wait. */
+    static void stop(Process p, String id) throws InterruptedException {
+        if (p.isAlive()) {
+            Jspec.run("delete", "--force", id);
+            if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+            }
         }
     }
 
@@ -117,7 +127,7 @@ class RunIT {
             assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS));
             assertEquals(137, p.exitValue());
         } finally {
-            p.destroyForcibly().waitFor();
+            stop(p, "sigkill");
         }
     }
 

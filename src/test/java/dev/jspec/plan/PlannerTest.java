@@ -262,7 +262,7 @@ class PlannerTest {
         Plan plan = plan(f);
         int lo = indexOf(plan, new Step.LinkUp("lo"));
         int host = indexOf(plan, new Step.Sethostname("box"));
-        int tty = indexOf(plan, new Step.SetControllingTerminal());
+        int tty = indexOf(plan, new Step.OpenConsole());
         int nofile = indexOf(plan, new Step.Setrlimit("RLIMIT_NOFILE", 1024, 4096));
         int core = indexOf(plan, new Step.Setrlimit("RLIMIT_CORE", 0, -1));
         int oom = indexOf(plan, new Step.WriteOomScoreAdj(100));

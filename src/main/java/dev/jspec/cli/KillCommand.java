@@ -1,0 +1,45 @@
+package dev.jspec.cli;
+
+import dev.jspec.exec.Errno;
+import dev.jspec.exec.LinuxSyscalls;
+import dev.jspec.exec.SyscallException;
+import dev.jspec.lifecycle.ContainerState;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "kill", mixinStandardHelpOptions = true,
+        description = "Send a signal (default TERM) to a container's init process.")
+final class KillCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "ID", description = "The container's ID.")
+    String id;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "SIGNAL", defaultValue = "TERM",
+            description = "A signal name (TERM, SIGKILL) or number (default: ${DEFAULT-VALUE}).")
+    String signal;
+
+    @Override
+    public Integer call() {
+        int number = Signals.number(signal);
+        if (number < 0) {
+            System.err.println("jspec: unknown signal \"" + signal + "\"");
+            return ExitCodes.USAGE;
+        }
+        ContainerState s = Containers.find(id);
+        if (s == null) {
+            return ExitCodes.FAILURE;
+        }
+        if (!Containers.alive(s.pid())) {
+            System.err.println("jspec: container \"" + id + "\" is not running");
+            return ExitCodes.FAILURE;
+        }
+        try {
+            new LinuxSyscalls().kill(s.pid(), number);
+            return ExitCodes.OK;
+        } catch (SyscallException e) {
+            System.err.println("jspec: kill(" + s.pid() + ", " + number + "): " + Errno.describe(e.errno()));
+            return ExitCodes.FAILURE;
+        }
+    }
+}

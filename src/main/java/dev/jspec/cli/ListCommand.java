@@ -1,0 +1,33 @@
+package dev.jspec.cli;
+
+import dev.jspec.lifecycle.ContainerState;
+import java.io.IOException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "list", aliases = "ls", mixinStandardHelpOptions = true, description = "List containers.")
+final class ListCommand implements Callable<Integer> {
+
+    @Option(names = {"-q", "--quiet"}, description = "Print only the IDs.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!quiet) {
+            System.out.printf("%-24s %-8s %-10s %s%n", "ID", "PID", "STATUS", "BUNDLE");
+        }
+        for (String id : Main.stateStore().ids()) {
+            ContainerState s = Main.stateStore().read(id);
+            if (quiet) {
+                System.out.println(id);
+            } else if (s == null) {
+                System.out.printf("%-24s %-8s %-10s %s%n", id, "-", "creating", "-");
+            } else {
+                String status = Containers.liveStatus(s);
+                System.out.printf("%-24s %-8d %-10s %s%n", id, status.equals("stopped") ? 0 : s.pid(), status, s.bundle());
+            }
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.jspec.cli;
+
+import dev.jspec.lifecycle.ContainerState;
+import dev.jspec.plan.PlanCodec;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "state", mixinStandardHelpOptions = true,
+        description = "Print a container's state as the OCI runtime-spec defines it (JSON).")
+final class StateCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "ID", description = "The container's ID.")
+    String id;
+
+    @Override
+    public Integer call() {
+        ContainerState s = Containers.find(id);
+        if (s == null) {
+            return ExitCodes.FAILURE;
+        }
+        String status = Containers.liveStatus(s);
+        System.out.println("{\n  \"ociVersion\": " + PlanCodec.quote(ContainerState.OCI_VERSION)
+                + ",\n  \"id\": " + PlanCodec.quote(s.id())
+                + ",\n  \"status\": " + PlanCodec.quote(status)
+                + ",\n  \"pid\": " + (status.equals("stopped") ? 0 : s.pid())
+                + ",\n  \"bundle\": " + PlanCodec.quote(s.bundle())
+                + ",\n  \"annotations\": {}\n}");
+        return ExitCodes.OK;
+    }
+}

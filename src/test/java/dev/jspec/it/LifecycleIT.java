@@ -1,0 +1,71 @@
+package dev.jspec.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** A detached container through state, list, kill and delete. */
+@Tag("integration")
+@EnabledIf("dev.jspec.it.Jspec#canRun")
+@ExtendWith(NoLeftovers.class)
+class LifecycleIT {
+
+    private static Path work;
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        work = Files.createTempDirectory("jspec-life-it");
+    }
+
+    @AfterAll
+    static void tearDown() throws IOException {
+        TestBundles.deleteTree(work);
+    }
+
+    @Test
+    void aDetachedContainerRunsUntilKilledAndDeleteRemovesEverything() throws Exception {
+        Path bundle = TestBundles.write(work, "detached", TestBundles.config("detached",
+                "args: [sh, -c, 'trap \"exit 0\" TERM; while true; do sleep 0.05; done']\ncwd: /\nenv: [PATH=/bin]", "", ""));
+        Path pidFile = work.resolve("detached.pid");
+        Jspec.Result run = Jspec.run("run", "--detach", "--pid-file", pidFile.toString(), "--bundle", bundle.toString(), "detached");
+        assertEquals(0, run.exit(), run.toString());
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile).strip());
+            Jspec.Result state = Jspec.run("state", "detached");
+            assertTrue(state.out().contains("\"status\": \"running\""), state.toString());
+            assertTrue(state.out().contains("\"pid\": " + pid), state.toString());
+            assertTrue(Jspec.run("list").out().contains("detached"));
+
+            Jspec.Result refused = Jspec.run("delete", "detached");
+            assertEquals(1, refused.exit(), "a running container is not deleted without --force");
+
+            assertEquals(0, Jspec.run("kill", "detached", "TERM").exit());
+            for (int i = 0; i < 200 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false); i++) {
+                Thread.sleep(10);
+            }
+            assertTrue(Jspec.run("state", "detached").out().contains("\"status\": \"stopped\""));
+        } finally {
+            Jspec.Result delete = Jspec.run("delete", "--force", "detached");
+            assertEquals(0, delete.exit(), delete.toString());
+        }
+        assertEquals(1, Jspec.run("state", "detached").exit());
+    }
+
+    @Test
+    void deleteForceKillsARunningContainer() throws Exception {
+        Path bundle = TestBundles.write(work, "forced", TestBundles.config("forced",
+                "args: [sleep, '600']\ncwd: /\nenv: [PATH=/bin]", "", ""));
+        assertEquals(0, Jspec.run("run", "-d", "--bundle", bundle.toString(), "forced").exit());
+        Jspec.Result delete = Jspec.run("delete", "--force", "forced");
+        assertEquals(0, delete.exit(), delete.toString());
+    }
+}
