@@ -55,6 +55,9 @@ final class PlanCommand implements Callable<Integer> {
             }
             return ExitCodes.CONFIG_ERROR;
         }
+        for (Diagnostic w : loaded.warnings()) {
+            err.println(w);
+        }
         Path dir = loaded.bundleDir().toAbsolutePath().normalize();
         String containerId = id != null ? id : dir.getFileName() == null ? "jspec" : dir.getFileName().toString();
         HostFacts host = Hosts.current();

@@ -78,6 +78,9 @@ final class RunCommand implements Callable<Integer> {
             }
             return ExitCodes.CONFIG_ERROR;
         }
+        for (Diagnostic w : loaded.warnings()) {
+            System.err.println(w);
+        }
         Plan plan = Planner.plan(loaded.spec(), new PlanContext(id, loaded.bundleDir().toString(), Hosts.current()));
         String unsupported = Preflight.unsupported(loaded.spec());
         if (unsupported != null) {

@@ -51,7 +51,9 @@ final class ValidateCommand implements Callable<Integer> {
         boolean unreadable = false;
         for (Path path : paths) {
             try {
-                BundleLoader.load(path);
+                for (Diagnostic w : BundleLoader.load(path).warnings()) {
+                    err.println(w);
+                }
                 out.println(path + ": valid");
             } catch (ConfigException e) {
                 invalid = true;

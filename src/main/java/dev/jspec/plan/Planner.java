@@ -317,8 +317,12 @@ public final class Planner {
 
         if (caps != null) {
             add(Actor.INIT, new Step.Capset(caps.effective(), caps.permitted(), caps.inheritable()));
-            if (!caps.ambient().isEmpty()) {
-                add(Actor.INIT, new Step.AmbientRaise(caps.ambient()));
+            // The kernel raises an ambient capability only when it is permitted and inheritable;
+            // the others are left out, as runc does (validation warns about them).
+            List<String> ambient = caps.ambient().stream()
+                    .filter(c -> caps.permitted().contains(c) && caps.inheritable().contains(c)).toList();
+            if (!ambient.isEmpty()) {
+                add(Actor.INIT, new Step.AmbientRaise(ambient));
             }
         }
         add(Actor.INIT, new Step.Chdir(p.cwd() == null ? "/" : p.cwd()));

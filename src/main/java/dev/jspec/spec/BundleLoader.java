@@ -39,8 +39,9 @@ public final class BundleLoader {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + configFile + ": " + e.getMessage(), e);
         }
-        Spec spec = check(parsed, bundleDir);
-        return new LoadedBundle(bundleDir, configFile, spec);
+        List<Diagnostic> warnings = new ArrayList<>();
+        Spec spec = check(parsed, bundleDir, warnings);
+        return new LoadedBundle(bundleDir, configFile, spec, Diagnostics.sorted(warnings));
     }
 
     /**
@@ -48,6 +49,11 @@ public final class BundleLoader {
      * null skips the root filesystem check (for configs checked away from their bundle).
      */
     static Spec check(ConfigReader.Parsed parsed, Path bundleDir) throws ConfigException {
+        return check(parsed, bundleDir, new ArrayList<>());
+    }
+
+    /** As {@link #check(ConfigReader.Parsed, Path)}, adding warnings to {@code warnings}. */
+    static Spec check(ConfigReader.Parsed parsed, Path bundleDir, List<Diagnostic> warnings) throws ConfigException {
         List<Diagnostic> problems = new ArrayList<>();
         ByteSize.normalize(parsed.tree(), parsed.sourceMap(), parsed.file(), problems);
         // A size that did not parse was reported above; the schema's "does not match" would repeat it.
@@ -58,7 +64,7 @@ public final class BundleLoader {
                 problems.add(d);
             }
         }
-        problems.addAll(SemanticChecks.check(parsed.tree(), parsed.sourceMap(), parsed.file(), bundleDir));
+        problems.addAll(SemanticChecks.check(parsed.tree(), parsed.sourceMap(), parsed.file(), bundleDir, warnings));
         if (!problems.isEmpty()) {
             throw new ConfigException(Diagnostics.sorted(problems));
         }

@@ -31,6 +31,7 @@ final class SemanticChecks {
     private final String file;
     private final Path bundleDir;
     private final List<Diagnostic> problems = new ArrayList<>();
+    private final List<Diagnostic> warnings = new ArrayList<>();
 
     private SemanticChecks(JsonNode tree, SourceMap sourceMap, String file, Path bundleDir) {
         this.tree = tree;
@@ -39,8 +40,12 @@ final class SemanticChecks {
         this.bundleDir = bundleDir;
     }
 
-    /** Every rule broken by {@code tree}; {@code bundleDir} null skips the root filesystem check. */
-    static List<Diagnostic> check(JsonNode tree, SourceMap sourceMap, String file, Path bundleDir) {
+    /**
+     * Every rule broken by {@code tree}; {@code bundleDir} null skips the root filesystem
+     * check. What is legal but will not happen as written goes to {@code warningsOut}.
+     */
+    static List<Diagnostic> check(JsonNode tree, SourceMap sourceMap, String file, Path bundleDir,
+            List<Diagnostic> warningsOut) {
         SemanticChecks checks = new SemanticChecks(tree, sourceMap, file, bundleDir);
         checks.root();
         checks.mounts();
@@ -50,6 +55,7 @@ final class SemanticChecks {
         checks.devices();
         checks.sysctl();
         checks.memory();
+        warningsOut.addAll(checks.warnings);
         return checks.problems;
     }
 
@@ -94,8 +100,10 @@ final class SemanticChecks {
                 missing.add("inheritable");
             }
             if (!missing.isEmpty()) {
-                report(capAt, "ambient capability " + name + " must also be in " + String.join(" and ", missing)
-                        + "; the kernel refuses an ambient capability that is not both permitted and inheritable");
+                // Legal in the spec, and runc's own default config does it; the kernel
+                // refuses to raise such a capability, so jspec leaves it out, as runc does.
+                warn(capAt, "ambient capability " + name + " is not " + String.join(" or ", missing)
+                        + ", so the kernel cannot raise it; it is left out of the ambient set");
             }
         });
 
@@ -266,6 +274,11 @@ final class SemanticChecks {
             });
         }
         return out;
+    }
+
+    private void warn(SpecPath at, String message) {
+        Location where = sourceMap.valueAt(at);
+        warnings.add(new Diagnostic(file, where.line(), where.column(), at.toString(), "warning: " + message));
     }
 
     private void report(SpecPath at, String message) {

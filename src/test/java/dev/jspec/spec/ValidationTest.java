@@ -140,13 +140,6 @@ class ValidationTest {
     }
 
     @Test
-    void ambientCapabilitiesMustBePermittedAndInheritable() {
-        assertEquals("6:78: ambient capability CAP_KILL must also be in permitted and inheritable; the kernel refuses an ambient "
-                + "capability that is not both permitted and inheritable (at process.capabilities.ambient[0])",
-                problem(minimal("  capabilities: {permitted: [CAP_CHOWN], inheritable: [CAP_CHOWN], ambient: [CAP_KILL]}\n")));
-    }
-
-    @Test
     void rlimitRules() {
         assertEquals("6:41: soft limit 10 is above the hard limit 5; setrlimit(2) refuses that (at process.rlimits[0].soft)",
                 problem(minimal("  rlimits: [{type: RLIMIT_NOFILE, soft: 10, hard: 5}]\n")));
