@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
             ListCommand.class,
             KillCommand.class,
             DeleteCommand.class,
+            InitArgvCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -28,7 +28,6 @@ public final class InitCommand {
         argv.add("-XX:-UsePerfData");
         argv.add("-XX:+UseSerialGC");
         argv.add("-XX:TieredStopAtLevel=1");
-        argv.add("-Xshare:auto");
         argv.add("-Xss512k");
         argv.add("-XX:CICompilerCount=1");
         argv.add("-Xmx64m");
@@ -42,9 +41,13 @@ public final class InitCommand {
             argv.add("-Djna.boot.library.path=" + jnaLib);
             argv.add("-Djna.nosys=true");
         }
+        // An AOT cache the launcher trained for exactly this class path (JDK 24+); the log
+        // options keep a stale cache from printing into the container's stderr.
         String aot = System.getProperty("jspec.initAot");
         if (aot != null && Files.isRegularFile(Path.of(aot))) {
             argv.add("-XX:AOTCache=" + aot);
+            argv.add("-Xlog:aot=off");
+            argv.add("-Xlog:cds=off");
         }
         argv.add("-cp");
         argv.add(location(InitMain.class) + File.pathSeparator + location(com.sun.jna.Native.class));

@@ -13,7 +13,14 @@ import com.sun.jna.Pointer;
 final class LibC {
 
     static {
-        Native.register(LibC.class, NativeLibrary.getInstance("c"));
+        // Without this property JNA runs `ldconfig -p` (through a child process) when it
+        // first loads, to learn library directories; libc needs none of them, being
+        // opened by its soname. That child cost tens of milliseconds in every start.
+        if (System.getProperty("jna.platform.library.path") == null) {
+            System.setProperty("jna.platform.library.path", "/lib:/usr/lib");
+        }
+        // By its soname: a bare "c" makes JNA run ldconfig -p to find the file, at every start.
+        Native.register(LibC.class, NativeLibrary.getInstance("libc.so.6"));
     }
 
     private LibC() {}

@@ -48,6 +48,10 @@ public final class InitMain {
             }
         }
         Syscalls sys = new LinuxSyscalls();
+        if (args.length == 1 && args[0].equals("--aot-training")) {
+            train(sys);
+            return;
+        }
         Plan plan;
         try {
             plan = PlanCodec.fromJson(readAll(sys, PLAN_FD));
@@ -64,6 +68,36 @@ public final class InitMain {
         } catch (RuntimeException | Error e) {
             report(sys, ExitCodes.START_FAILED, "jspec init: " + e);
         }
+    }
+
+    /**
+     * The training run for the init's AOT cache (see the launcher): the same classes a real
+     * start loads and links (JNA's registration of libc, the plan codec and step records,
+     * the executor) through calls that change nothing, then a normal exit so the JVM
+     * writes the cache.
+     */
+    private static void train(Syscalls sys) {
+        String json = PlanCodec.toJson(new Plan(java.util.List.of(
+                new Plan.Entry(dev.jspec.plan.Actor.INIT, new dev.jspec.plan.Step.Chdir("/")),
+                new Plan.Entry(dev.jspec.plan.Actor.INIT, new dev.jspec.plan.Step.Mount("proc", "/proc", "proc",
+                        java.util.List.of("MS_NOSUID"), null)),
+                new Plan.Entry(dev.jspec.plan.Actor.INIT, new dev.jspec.plan.Step.Capset(java.util.List.of("CAP_KILL"),
+                        java.util.List.of("CAP_KILL"), java.util.List.of())),
+                new Plan.Entry(dev.jspec.plan.Actor.INIT, new dev.jspec.plan.Step.Execve(java.util.List.of("true"),
+                        java.util.List.of("PATH=/bin"))))));
+        Plan plan = PlanCodec.fromJson(json);
+        int[] pipe = sys.pipe();
+        sys.writeAll(pipe[1], json.getBytes(StandardCharsets.UTF_8));
+        sys.close(pipe[1]);
+        readAll(sys, pipe[0]);
+        sys.close(pipe[0]);
+        sys.kind("/", true);
+        sys.readFile("/proc/self/stat");
+        new InitExecutor(sys);
+        dev.jspec.plan.StepText.call(plan.entries().get(1).step());
+        dev.jspec.exec.MountFlags.bits(java.util.List.of("MS_NOSUID"));
+        dev.jspec.plan.Capability.maskOf(java.util.List.of("CAP_KILL"));
+        System.exit(0);
     }
 
     private static String readAll(Syscalls sys, int fd) {

@@ -1,0 +1,18 @@
+package dev.jspec.cli;
+
+import dev.jspec.exec.InitCommand;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+/** Prints the init's command line, one argument per line: the launcher trains the init's AOT cache with it. */
+@Command(name = "init-argv", hidden = true, description = "Print the container init's command line.")
+final class InitArgvCommand implements Callable<Integer> {
+
+    @Override
+    public Integer call() {
+        for (String arg : InitCommand.argv()) {
+            System.out.println(arg);
+        }
+        return ExitCodes.OK;
+    }
+}
