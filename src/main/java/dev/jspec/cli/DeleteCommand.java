@@ -14,6 +14,9 @@ import picocli.CommandLine.Parameters;
         description = "Remove a stopped container's cgroups and state (--force: kill it first).")
 final class DeleteCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Mixin
+    GlobalOptions global;
+
     private static final int SIGKILL = 9;
 
     @Parameters(index = "0", paramLabel = "ID", description = "The container's ID.")

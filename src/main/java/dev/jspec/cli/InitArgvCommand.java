@@ -8,6 +8,9 @@ import picocli.CommandLine.Command;
 @Command(name = "init-argv", hidden = true, description = "Print the container init's command line.")
 final class InitArgvCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Mixin
+    GlobalOptions global;
+
     @Override
     public Integer call() {
         for (String arg : InitCommand.argv()) {

@@ -12,6 +12,9 @@ import picocli.CommandLine.Parameters;
         description = "Send a signal (default TERM) to a container's init process.")
 final class KillCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Mixin
+    GlobalOptions global;
+
     @Parameters(index = "0", paramLabel = "ID", description = "The container's ID.")
     String id;
 

@@ -9,6 +9,9 @@ import picocli.CommandLine.Option;
 @Command(name = "list", aliases = "ls", mixinStandardHelpOptions = true, description = "List containers.")
 final class ListCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Mixin
+    GlobalOptions global;
+
     @Option(names = {"-q", "--quiet"}, description = "Print only the IDs.")
     boolean quiet;
 

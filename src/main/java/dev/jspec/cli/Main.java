@@ -1,9 +1,14 @@
 package dev.jspec.cli;
 
+import dev.jspec.lifecycle.StateStore;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** The {@code jspec} command line. Each subcommand is one class in this package. */
 @Command(
@@ -11,34 +16,42 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "A Linux container runtime: a bundle config, validated, planned into system calls, executed.",
-        subcommands = {
-            ValidateCommand.class,
-            PlanCommand.class,
-            SpecCommand.class,
-            RunCommand.class,
-            StateCommand.class,
-            ListCommand.class,
-            KillCommand.class,
-            DeleteCommand.class,
-            InitArgvCommand.class,
-            CommandLine.HelpCommand.class
-        })
+        subcommands = CommandLine.HelpCommand.class)
 public final class Main implements Runnable {
 
+    /**
+     * The commands, in the order --help lists them. Building picocli's model of a command
+     * costs reflection over its annotations, so a command line that starts with a command
+     * word builds that one command only; the whole tree is built for everything else.
+     */
+    private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("validate", ValidateCommand::new);
+        COMMANDS.put("plan", PlanCommand::new);
+        COMMANDS.put("spec", SpecCommand::new);
+        COMMANDS.put("run", RunCommand::new);
+        COMMANDS.put("state", StateCommand::new);
+        COMMANDS.put("list", ListCommand::new);
+        COMMANDS.put("kill", KillCommand::new);
+        COMMANDS.put("delete", DeleteCommand::new);
+        COMMANDS.put("init-argv", InitArgvCommand::new);
+    }
+
     /** Shows Java stack traces for failures; otherwise a user sees one line per problem. */
-    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces and internal detail.")
     static boolean debug;
 
-    /** Where container state lives; runc's --root, given before or after the command word. */
-    @Option(names = "--root", scope = CommandLine.ScopeType.INHERIT, paramLabel = "DIR",
-            description = "Directory for container state (default: /run/jspec).")
-    static java.nio.file.Path stateRoot = java.nio.file.Path.of(dev.jspec.lifecycle.StateStore.DEFAULT_ROOT);
+    /** Where container state lives (runc's --root). */
+    static Path stateRoot = Path.of(StateStore.DEFAULT_ROOT);
+
+    @Mixin
+    GlobalOptions global;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    static dev.jspec.lifecycle.StateStore stateStore() {
-        return new dev.jspec.lifecycle.StateStore(stateRoot);
+    static StateStore stateStore() {
+        return new StateStore(stateRoot);
     }
 
     @Override
@@ -62,7 +75,18 @@ public final class Main implements Runnable {
 
     /** As {@link #execute(String...)}, with standard output and error redirected (tests capture them). */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli;
+        Supplier<Object> command = args.length > 0 ? COMMANDS.get(args[0]) : null;
+        if (command != null) {
+            cli = new CommandLine(command.get());
+            cli.setCommandName("jspec " + args[0]);
+            args = java.util.Arrays.copyOfRange(args, 1, args.length);
+        } else {
+            cli = new CommandLine(new Main());
+            for (Map.Entry<String, Supplier<Object>> c : COMMANDS.entrySet()) {
+                cli.addSubcommand(c.getKey(), c.getValue().get());
+            }
+        }
         cli.setOut(out);
         cli.setErr(err);
         cli.setExitCodeExceptionMapper(ex -> ExitCodes.FAILURE);

@@ -24,6 +24,9 @@ import picocli.CommandLine.Parameters;
         description = "Print the system calls jspec would make to start the bundle's container, in order, without running any.")
 final class PlanCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Mixin
+    GlobalOptions global;
+
     enum Format { text, json }
 
     @Parameters(index = "0", paramLabel = "BUNDLE", defaultValue = ".", description = "The bundle directory (default: the current one).")

@@ -38,6 +38,9 @@ import picocli.CommandLine.Parameters;
         })
 final class RunCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Mixin
+    GlobalOptions global;
+
     private static final String[] FORWARDED_SIGNALS = {"INT", "TERM", "HUP", "QUIT", "USR1", "USR2", "WINCH"};
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "ID|BUNDLE", description = "Container ID, or a bundle directory.")

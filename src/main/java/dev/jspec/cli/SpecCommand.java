@@ -24,6 +24,9 @@ import picocli.CommandLine.Option;
         description = "Write a commented default config.yaml (a busybox shell) to start a bundle from.")
 final class SpecCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Mixin
+    GlobalOptions global;
+
     /** The templates, as resources beside this class. */
     static final String YAML_TEMPLATE = "default-config.yaml";
     static final String JSON_TEMPLATE = "default-config.json";

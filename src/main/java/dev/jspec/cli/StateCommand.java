@@ -10,6 +10,9 @@ import picocli.CommandLine.Parameters;
         description = "Print a container's state as the OCI runtime-spec defines it (JSON).")
 final class StateCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Mixin
+    GlobalOptions global;
+
     @Parameters(index = "0", paramLabel = "ID", description = "The container's ID.")
     String id;
 

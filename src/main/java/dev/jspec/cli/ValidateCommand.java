@@ -37,6 +37,9 @@ import picocli.CommandLine.Parameters;
         })
 final class ValidateCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Mixin
+    GlobalOptions global;
+
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "Bundle directories or config files.")
     List<Path> paths;
 

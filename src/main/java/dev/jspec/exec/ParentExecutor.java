@@ -33,6 +33,7 @@ public final class ParentExecutor {
     private final Stdio stdio;
     private final Deque<String> createdCgroups = new ArrayDeque<>();
     private final List<String> joinedCgroups = new ArrayList<>();
+    private final java.util.Set<String> leafCgroups;
     private volatile int initPid = -1;
     private int planWriteFd = -1;
     private int statusReadFd = -1;
@@ -48,6 +49,10 @@ public final class ParentExecutor {
         this.sys = sys;
         this.plan = plan;
         this.stdio = stdio;
+        this.leafCgroups = plan.entries().stream()
+                .filter(e -> e.step() instanceof Step.CgroupJoin)
+                .flatMap(e -> ((Step.CgroupJoin) e.step()).dirs().stream())
+                .collect(java.util.stream.Collectors.toSet());
     }
 
     /**
@@ -143,6 +148,10 @@ public final class ParentExecutor {
                 if (sys.kind(s.dir(), true) != Syscalls.FileKind.DIRECTORY) {
                     sys.mkdir(s.dir(), 0755);
                     createdCgroups.push(s.dir());
+                } else if (leafCgroups.contains(s.dir()) && !sys.readFile(s.dir() + "/cgroup.procs").isBlank()) {
+                    // Another container (perhaps one with this ID under another --root) lives
+                    // there; joining it would make its teardown and ours kill each other.
+                    throw new SyscallException("mkdir(\"" + s.dir() + "\")", Errno.EBUSY);
                 }
             }
             case Step.CgroupCopyFromParent s -> {
@@ -278,6 +287,8 @@ public final class ParentExecutor {
     private static String hint(Step step, SyscallException ex) {
         return switch (step) {
             case Step.CgroupWrite s -> " (the kernel refused " + s.value() + " for " + s.file() + ")";
+            case Step.CgroupMkdir s when ex.errno() == Errno.EBUSY ->
+                    " (the cgroup exists and holds processes: another container uses this ID's cgroup)";
             case Step.Unshare s when ex.errno() == Errno.EINVAL && s.types().contains("user") ->
                     " (user namespaces cannot be made from a multithreaded JVM; not supported yet)";
             default -> "";

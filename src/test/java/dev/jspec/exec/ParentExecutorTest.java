@@ -63,4 +63,18 @@ class ParentExecutorTest {
         px.start();
         assertEquals(List.of("/cg/pids/jspec/c2"), px.createdCgroups());
     }
+
+    @Test
+    void aContainersCgroupThatHoldsProcessesIsNotJoined() {
+        RecordingSyscalls sys = new RecordingSyscalls() {
+            @Override public String readFile(String path) {
+                return path.endsWith("cgroup.procs") ? "777\n" : "";
+            }
+        }.file("/cg/pids/jspec/c3", Syscalls.FileKind.DIRECTORY);
+        Plan plan = plan(new Step.CgroupMkdir("/cg/pids/jspec/c3"), new Step.Spawn(List.of("/java"), false),
+                new Step.CgroupJoin(List.of("/cg/pids/jspec/c3")));
+        StepFailure f = assertThrows(StepFailure.class, () -> new ParentExecutor(sys, plan, ParentExecutor.Stdio.INHERIT).start());
+        assertTrue(f.getMessage().contains("EBUSY"), f.getMessage());
+        assertTrue(sys.calls.stream().noneMatch(c -> c.startsWith("spawn") || c.startsWith("rmdir")), sys.calls.toString());
+    }
 }
