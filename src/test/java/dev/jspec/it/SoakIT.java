@@ -2,7 +2,6 @@ package dev.jspec.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -17,12 +16,7 @@ class SoakIT {
 
     @Test
     void repeatedRunsOfHelloLeaveNothingBehind() throws Exception {
-        Path hello = Jspec.PROJECT.resolve("bundles/hello");
-        if (!Files.isDirectory(hello.resolve("rootfs"))) {
-            Process p = new ProcessBuilder(Jspec.PROJECT.resolve("bundles/mkrootfs.sh").toString(), hello.resolve("rootfs").toString())
-                    .inheritIO().start();
-            assertEquals(0, p.waitFor());
-        }
+        Path hello = TestBundles.projectBundle("hello");
         int runs = Integer.getInteger("jspec.soakRuns", 200);
         for (int i = 0; i < runs; i++) {
             Jspec.Result r = Jspec.run("run", hello.toString());

@@ -39,6 +39,26 @@ final class TestBundles {
         return rootfs;
     }
 
+    /** One of the repository's bundles, its root filesystem assembled as the launcher does. */
+    static Path projectBundle(String name) {
+        Path bundle = Jspec.PROJECT.resolve("bundles").resolve(name);
+        if (!Files.isDirectory(bundle.resolve("rootfs"))) {
+            try {
+                Process p = new ProcessBuilder(Jspec.PROJECT.resolve("bundles/mkrootfs.sh").toString(),
+                        bundle.resolve("rootfs").toString()).inheritIO().start();
+                if (p.waitFor() != 0) {
+                    throw new IllegalStateException("mkrootfs.sh failed for " + bundle);
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return bundle;
+    }
+
     /**
      * A bundle directory holding {@code config.yaml}; {@code ROOTFS} in the text is replaced
      * by the shared root filesystem's path.

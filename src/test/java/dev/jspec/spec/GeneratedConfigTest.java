@@ -5,12 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.jspec.plan.HostFacts;
+import dev.jspec.plan.Plan;
+import dev.jspec.plan.PlanCodec;
+import dev.jspec.plan.PlanContext;
+import dev.jspec.plan.Planner;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -76,11 +82,23 @@ class GeneratedConfigTest {
         }
     }
 
+    private static final List<HostFacts> HOSTS = List.of(
+            new HostFacts(HostFacts.CgroupLayout.HYBRID,
+                    Map.of("memory", "/sys/fs/cgroup/memory", "cpu", "/sys/fs/cgroup/cpu", "pids", "/sys/fs/cgroup/pids",
+                            "cpuset", "/sys/fs/cgroup/cpuset", "devices", "/sys/fs/cgroup/devices", "blkio", "/sys/fs/cgroup/blkio"),
+                    "/sys/fs/cgroup/unified", List.of("/usr/bin/java", "Init")),
+            new HostFacts(HostFacts.CgroupLayout.V2, Map.of(), "/sys/fs/cgroup", List.of("/usr/bin/java", "Init")));
+
     /** True when the config bound; false when it failed properly; fails the test otherwise. */
     private static boolean check(String text, String name) {
         try {
             Spec spec = BundleLoader.check(ConfigReader.parse(text.getBytes(StandardCharsets.UTF_8), "gen.yaml"), Configs.EXAMPLES);
             assertNotNull(spec);
+            // Every config that validates must plan, on each cgroup layout, without throwing.
+            for (HostFacts host : HOSTS) {
+                Plan plan = Planner.plan(spec, new PlanContext("gen", "/bundles/gen", host));
+                assertNotNull(PlanCodec.fromJson(PlanCodec.toJson(plan)), name);
+            }
             return true;
         } catch (ConfigException e) {
             assertFalse(e.diagnostics().isEmpty(), name);
