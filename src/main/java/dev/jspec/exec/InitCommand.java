@@ -30,6 +30,9 @@ public final class InitCommand {
         argv.add("-XX:TieredStopAtLevel=1");
         argv.add("-Xss512k");
         argv.add("-XX:CICompilerCount=1");
+        // Once the init is in the container's cgroup a thread it starts counts against
+        // pids.max; keep the JVM from adding compiler threads on demand.
+        argv.add("-XX:-UseDynamicNumberOfCompilerThreads");
         argv.add("-Xmx64m");
         argv.add("--enable-native-access=ALL-UNNAMED");
         String jnaLib = System.getProperty("jna.boot.library.path");

@@ -33,14 +33,36 @@ public final class InitExecutor {
         this.sys = sys;
     }
 
+    /**
+     * The parent's part in the middle of the init's steps: asks the parent to run its steps
+     * from step {@code number} on, and returns once it has.
+     */
+    public interface Parent {
+        void runStepsFrom(int number) throws StepFailure;
+    }
+
     /** Runs every INIT entry; returns only if the plan has no Execve (tests), else execs or throws. */
     public void run(Plan plan) throws StepFailure {
+        run(plan, number -> { });
+    }
+
+    /**
+     * As {@link #run(Plan)}; PARENT entries after the first INIT entry are handed to
+     * {@code parent}, which returns once they are done (the ones before it ran before the
+     * init was spawned).
+     */
+    public void run(Plan plan, Parent parent) throws StepFailure {
         List<Plan.Entry> entries = plan.entries();
+        boolean started = false;
         for (int i = 0; i < entries.size(); i++) {
             Plan.Entry e = entries.get(i);
             if (e.actor() != Actor.INIT) {
+                if (started && (i == 0 || entries.get(i - 1).actor() == Actor.INIT)) {
+                    parent.runStepsFrom(i + 1);
+                }
                 continue;
             }
+            started = true;
             try {
                 execute(e.step());
             } catch (SyscallException ex) {

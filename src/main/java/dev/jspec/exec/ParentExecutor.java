@@ -112,19 +112,8 @@ public final class ParentExecutor {
 
     private void runParentSteps() throws StepFailure {
         FutureTask<Void> task = new FutureTask<>(() -> {
-            List<Plan.Entry> entries = plan.entries();
-            for (int i = 0; i < entries.size(); i++) {
-                Plan.Entry e = entries.get(i);
-                if (e.actor() != Actor.PARENT) {
-                    continue;
-                }
-                try {
-                    execute(e.step());
-                } catch (SyscallException ex) {
-                    throw new StepFailure(i + 1, StepText.call(e.step()), Errno.describe(ex.errno()) + hint(e.step(), ex),
-                            ExitCodes.START_FAILED, ex);
-                }
-            }
+            // The parent steps before the first init step; later ones run when the init asks.
+            runParentStepsFrom(0);
             return null;
         });
         Thread spawner = new Thread(task, "jspec-spawner");
@@ -139,6 +128,20 @@ public final class ParentExecutor {
                 throw f;
             }
             throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Runs the PARENT entries from index {@code first} up to the next INIT entry. */
+    private void runParentStepsFrom(int first) throws StepFailure {
+        List<Plan.Entry> entries = plan.entries();
+        for (int i = first; i < entries.size() && entries.get(i).actor() == Actor.PARENT; i++) {
+            Plan.Entry e = entries.get(i);
+            try {
+                execute(e.step());
+            } catch (SyscallException ex) {
+                throw new StepFailure(i + 1, StepText.call(e.step()), Errno.describe(ex.errno()) + hint(e.step(), ex),
+                        ExitCodes.START_FAILED, ex);
+            }
         }
     }
 
@@ -205,32 +208,41 @@ public final class ParentExecutor {
         }
     }
 
+    /**
+     * Sends the plan (its length on a line, then the JSON) and serves the init until it
+     * execs: a line {@code P n} asks the parent to run its steps from step n (the init waits
+     * for a {@code G} back), {@code E code message} reports a failure, and end of file means
+     * the execve succeeded.
+     */
     private void handOver() throws StepFailure {
         try {
-            sys.writeAll(planWriteFd, PlanCodec.toJson(plan).getBytes(StandardCharsets.UTF_8));
+            byte[] json = PlanCodec.toJson(plan).getBytes(StandardCharsets.UTF_8);
+            sys.writeAll(planWriteFd, (json.length + "\n").getBytes(StandardCharsets.US_ASCII));
+            sys.writeAll(planWriteFd, json);
         } catch (SyscallException e) {
             // EPIPE: the init died before reading; its status tells why.
-        } finally {
-            sys.close(planWriteFd);
-            planWriteFd = -1;
         }
-        StringBuilder status = new StringBuilder();
-        byte[] buf = new byte[4096];
-        int n;
-        while ((n = sys.read(statusReadFd, buf)) > 0) {
-            status.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+        String line;
+        while ((line = readStatusLine()) != null) {
+            if (line.startsWith("P ")) {
+                runParentStepsFrom(Integer.parseInt(line.substring(2).strip()) - 1);
+                try {
+                    sys.writeAll(planWriteFd, new byte[] {'G'});
+                } catch (SyscallException e) {
+                    // The init is gone; the next read says how.
+                }
+            } else if (line.startsWith("E ")) {
+                int space = line.indexOf(' ', 2);
+                int code = Integer.parseInt(line.substring(2, space));
+                throw new StepFailure(line.substring(space + 1), code);
+            } else {
+                throw new StepFailure("the container's init said something unexpected: " + line, ExitCodes.START_FAILED);
+            }
         }
         sys.close(statusReadFd);
         statusReadFd = -1;
-        String line = status.toString().strip();
-        if (line.startsWith("E ")) {
-            int space = line.indexOf(' ', 2);
-            int code = Integer.parseInt(line.substring(2, space));
-            throw new StepFailure(line.substring(space + 1), code);
-        }
-        if (!line.isEmpty()) {
-            throw new StepFailure("the container's init said something unexpected: " + line, ExitCodes.START_FAILED);
-        }
+        sys.close(planWriteFd);
+        planWriteFd = -1;
         if (consoleSocket >= 0) {
             ptyMaster = sys.receiveFd(consoleSocket);
             sys.close(consoleSocket);
@@ -239,6 +251,19 @@ public final class ParentExecutor {
                 throw new StepFailure("the container's init started without sending its terminal", ExitCodes.START_FAILED);
             }
         }
+    }
+
+    /** One line from the init's status pipe, or null at end of file. */
+    private String readStatusLine() {
+        StringBuilder line = new StringBuilder();
+        byte[] one = new byte[1];
+        while (sys.read(statusReadFd, one) == 1) {
+            if (one[0] == '\n') {
+                return line.toString();
+            }
+            line.append((char) (one[0] & 0xff));
+        }
+        return line.isEmpty() ? null : line.toString();
     }
 
     /** Kills the init if it runs, reaps it, and removes the cgroup directories this run created. */

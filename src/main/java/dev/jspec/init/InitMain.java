@@ -54,14 +54,13 @@ public final class InitMain {
         }
         Plan plan;
         try {
-            plan = PlanCodec.fromJson(readAll(sys, PLAN_FD));
-            sys.close(PLAN_FD);
+            plan = PlanCodec.fromJson(readPlan(sys));
         } catch (RuntimeException e) {
             report(sys, ExitCodes.START_FAILED, "jspec init: cannot read the plan: " + e.getMessage());
             return;
         }
         try {
-            new InitExecutor(sys).run(plan);
+            new InitExecutor(sys).run(plan, number -> askParent(sys, number));
             report(sys, ExitCodes.START_FAILED, "jspec init: the plan has no execve step");
         } catch (StepFailure f) {
             report(sys, f.exitCode(), f.getMessage());
@@ -98,6 +97,37 @@ public final class InitMain {
         dev.jspec.exec.MountFlags.bits(java.util.List.of("MS_NOSUID"));
         dev.jspec.plan.Capability.maskOf(java.util.List.of("CAP_KILL"));
         System.exit(0);
+    }
+
+    /** The plan: its length in bytes on a line, then that much JSON. */
+    private static String readPlan(Syscalls sys) {
+        StringBuilder length = new StringBuilder();
+        byte[] one = new byte[1];
+        while (sys.read(PLAN_FD, one) == 1 && one[0] != '\n') {
+            length.append((char) one[0]);
+        }
+        byte[] json = new byte[Integer.parseInt(length.toString().strip())];
+        int off = 0;
+        while (off < json.length) {
+            // Never read past the plan: what follows on this pipe are the parent's go-aheads.
+            byte[] chunk = new byte[Math.min(16384, json.length - off)];
+            int n = sys.read(PLAN_FD, chunk);
+            if (n <= 0) {
+                throw new IllegalStateException("the plan ended after " + off + " of " + json.length + " bytes");
+            }
+            System.arraycopy(chunk, 0, json, off, n);
+            off += n;
+        }
+        return new String(json, StandardCharsets.UTF_8);
+    }
+
+    /** Hands the parent its steps from step {@code number} on, and waits until they are done. */
+    private static void askParent(Syscalls sys, int number) throws StepFailure {
+        sys.writeAll(STATUS_FD, ("P " + number + "\n").getBytes(StandardCharsets.US_ASCII));
+        byte[] one = new byte[1];
+        if (sys.read(PLAN_FD, one) != 1 || one[0] != 'G') {
+            throw new StepFailure("jspec init: the parent did not complete step " + number, ExitCodes.START_FAILED);
+        }
     }
 
     private static String readAll(Syscalls sys, int fd) {

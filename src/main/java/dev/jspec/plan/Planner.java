@@ -56,6 +56,9 @@ public final class Planner {
         return new Planned(new Plan(p.entries), p.notes);
     }
 
+    /** The cgroup directories the init joins (one per v1 hierarchy, or one on v2). */
+    private List<String> cgroupLeaves = List.of();
+
     // ---- the parent ----
 
     private void parent() {
@@ -75,9 +78,7 @@ public final class Planner {
             add(Actor.PARENT, new Step.Unshare(unshare));
         }
         add(Actor.PARENT, new Step.Spawn(ctx.host().initCommand(), spec.process() != null && spec.process().terminal()));
-        if (!cgroups.leafDirs().isEmpty()) {
-            add(Actor.PARENT, new Step.CgroupJoin(cgroups.leafDirs()));
-        }
+        cgroupLeaves = cgroups.leafDirs();
     }
 
     // ---- the init ----
@@ -87,13 +88,6 @@ public final class Planner {
         if (mountPath != null) {
             add(Actor.INIT, new Step.Setns("mount", mountPath));
         }
-        String cgroupPath = joinedNamespace("cgroup");
-        if (cgroupPath != null) {
-            add(Actor.INIT, new Step.Setns("cgroup", cgroupPath));
-        } else if (createsNamespace("cgroup")) {
-            add(Actor.INIT, new Step.Unshare(List.of("cgroup")));
-        }
-
         if (createsNamespace("mount") && spec.root() != null) {
             rootfs();
         } else if (spec.root() != null) {
@@ -296,6 +290,21 @@ public final class Planner {
             add(Actor.INIT, new Step.WriteOomScoreAdj(p.oomScoreAdj()));
         }
 
+        // The init joins its cgroups as late as it can: the init is a JVM, and its threads
+        // and memory would otherwise count against the container's pids and memory limits
+        // while it builds the root. Memory charged before the move stays where it was, and
+        // execve frees it. The parent makes the move while the init waits; the cgroup
+        // namespace follows, so its root is the container's cgroup, and that needs
+        // CAP_SYS_ADMIN, so it comes before the capabilities are dropped.
+        if (!cgroupLeaves.isEmpty()) {
+            add(Actor.PARENT, new Step.CgroupJoin(cgroupLeaves));
+        }
+        String cgroupPath = joinedNamespace("cgroup");
+        if (cgroupPath != null) {
+            add(Actor.INIT, new Step.Setns("cgroup", cgroupPath));
+        } else if (createsNamespace("cgroup")) {
+            add(Actor.INIT, new Step.Unshare(List.of("cgroup")));
+        }
         Spec.Capabilities caps = p.capabilities();
         if (caps != null) {
             Set<Capability> drop = EnumSet.allOf(Capability.class);

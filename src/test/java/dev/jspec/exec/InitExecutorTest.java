@@ -128,4 +128,22 @@ class InitExecutorTest {
         new InitExecutor(sys).run(initPlan(new Step.WriteSysctl("net.ipv4.ip_forward", "1")));
         assertEquals(List.of("write /proc/sys/net/ipv4/ip_forward 1"), sys.calls);
     }
+
+    @Test
+    void parentStepsAfterTheFirstInitStepAreHandedToTheParentOncePerRun() throws Exception {
+        RecordingSyscalls sys = new RecordingSyscalls();
+        Plan plan = new Plan(List.of(
+                new Plan.Entry(Actor.PARENT, new Step.Spawn(List.of("/java"), false)),
+                new Plan.Entry(Actor.INIT, new Step.Chdir("/")),
+                new Plan.Entry(Actor.PARENT, new Step.CgroupJoin(List.of("/cg/a"))),
+                new Plan.Entry(Actor.PARENT, new Step.CgroupJoin(List.of("/cg/b"))),
+                new Plan.Entry(Actor.INIT, new Step.Unshare(List.of("cgroup")))));
+        List<Integer> asked = new ArrayList<>();
+        new InitExecutor(sys).run(plan, number -> {
+            asked.add(number);
+            sys.calls.add("parent ran from step " + number);
+        });
+        assertEquals(List.of(3), asked);
+        assertEquals(List.of("chdir /", "parent ran from step 3", "unshare 0x2000000"), sys.calls);
+    }
 }
