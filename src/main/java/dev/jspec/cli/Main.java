@@ -33,6 +33,7 @@ public final class Main implements Runnable {
         COMMANDS.put("run", RunCommand::new);
         COMMANDS.put("state", StateCommand::new);
         COMMANDS.put("list", ListCommand::new);
+        COMMANDS.put("events", EventsCommand::new);
         COMMANDS.put("kill", KillCommand::new);
         COMMANDS.put("delete", DeleteCommand::new);
         COMMANDS.put("init-argv", InitArgvCommand::new);

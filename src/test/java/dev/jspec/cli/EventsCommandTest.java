@@ -1,0 +1,74 @@
+package dev.jspec.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jspec.lifecycle.ContainerState;
+import dev.jspec.lifecycle.StateStore;
+import dev.jspec.plan.PlanCodec;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EventsCommandTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int events(Path stateRoot, String... args) {
+        String[] argv = new String[args.length + 3];
+        argv[0] = "events";
+        argv[1] = "--root";
+        argv[2] = stateRoot.toString();
+        System.arraycopy(args, 0, argv, 3, args.length);
+        return Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), argv);
+    }
+
+    /** A container whose "init" is this test's JVM: alive, so the container counts as running. */
+    private static void record(Path stateRoot, String id, int pid, List<String> cgroups) throws Exception {
+        StateStore store = new StateStore(stateRoot);
+        store.reserve(id);
+        store.write(new ContainerState(id, "running", pid, "/bundles/" + id, cgroups, List.of()));
+    }
+
+    @Test
+    void statsPrintsOneRuncStatsEvent(@TempDir Path state, @TempDir Path cgroups) throws Exception {
+        Path pids = cgroups.resolve("pids/jspec/web");
+        Files.createDirectories(pids);
+        Files.writeString(pids.resolve("pids.current"), "5\n");
+        Files.writeString(pids.resolve("pids.max"), "100\n");
+        record(state, "web", (int) ProcessHandle.current().pid(), List.of(pids.toString()));
+
+        assertEquals(ExitCodes.OK, events(state, "--stats", "web"), err.toString());
+        String line = out.toString();
+        assertEquals(1, line.lines().count(), line);
+        Map<?, ?> event = (Map<?, ?>) PlanCodec.parseJson(line);
+        assertEquals("stats", event.get("type"));
+        assertEquals("web", event.get("id"));
+        assertEquals(Map.of("current", 5L, "limit", 100L), ((Map<?, ?>) event.get("data")).get("pids"));
+    }
+
+    @Test
+    void anUnknownContainerIsAFailure(@TempDir Path state) {
+        assertEquals(ExitCodes.FAILURE, events(state, "--stats", "nosuch"));
+        assertEquals("", out.toString());
+    }
+
+    @Test
+    void aStoppedContainerHasNoStats(@TempDir Path state) throws Exception {
+        record(state, "gone", 0, List.of());
+        assertEquals(ExitCodes.FAILURE, events(state, "--stats", "gone"));
+        assertTrue(err.toString().contains("\"gone\" is not running"), err.toString());
+    }
+
+    @Test
+    void streamingIsRefusedAsAUsageError(@TempDir Path state) {
+        assertEquals(ExitCodes.USAGE, events(state, "web"));
+        assertTrue(err.toString().contains("only --stats is supported"), err.toString());
+    }
+}
