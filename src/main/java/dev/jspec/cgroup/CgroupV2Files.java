@@ -21,13 +21,16 @@ public final class CgroupV2Files {
 
     public static List<ControllerWrite> writes(Spec.Resources r, List<String> notes) {
         List<ControllerWrite> out = new ArrayList<>();
+        // v2 has no device files: access is checked by a BPF_PROG_TYPE_CGROUP_DEVICE program, and
+        // there is no step for loading one yet. Said even without configured rules, because the
+        // default rules (which v1 always writes) are missing as well.
+        if (r != null && !r.devices().isEmpty()) {
+            notes.add("linux.resources.devices: cgroup v2 needs a device BPF program, which jspec does not load yet; device access is NOT restricted");
+        } else {
+            notes.add("cgroup v2 restricts devices with a BPF program, which jspec does not load yet; device access is NOT restricted (not even by the default rules)");
+        }
         if (r == null) {
             return out;
-        }
-        if (!r.devices().isEmpty()) {
-            // v2 has no device files: access is checked by a BPF_PROG_TYPE_CGROUP_DEVICE program,
-            // and there is no step for loading one yet.
-            notes.add("linux.resources.devices: cgroup v2 needs a device BPF program, which jspec does not load yet; device access is NOT restricted");
         }
         if (r.pids() != null) {
             out.add(new ControllerWrite("pids", "pids.max", CgroupConversions.pidsMax(r.pids().limit())));

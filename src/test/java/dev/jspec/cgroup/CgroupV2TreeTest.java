@@ -255,4 +255,11 @@ class CgroupV2TreeTest {
         assertTrue(planned.plan().entries().stream().noneMatch(e -> e.step().toString().contains("devices.")),
                 "v2 has no devices.* files to write");
     }
+
+    @Test
+    void withoutDeviceRulesThePlanStillSaysDevicesAreUnrestricted() {
+        // v1 always writes devices.deny "a" and the default rules; on v2 their absence must not be silent.
+        Planner.Planned planned = Planner.planWithNotes(SpecFixture.container().build(), new PlanContext(ID, SpecFixture.BUNDLE, host()));
+        assertTrue(planned.notes().stream().anyMatch(n -> n.contains("BPF") && n.contains("default rules")), planned.notes().toString());
+    }
 }
