@@ -172,6 +172,12 @@ final class RunCommand implements Callable<Integer> {
             }
             terminal.close();
         }
+        if (ExitStatus.toExitCode(status) == 128 + 9) {
+            String oom = dev.jspec.cgroup.OomKills.explain(executor.cgroups());
+            if (oom != null) {
+                System.err.println("jspec: " + oom);
+            }
+        }
         executor.removeCgroups();
         store.remove(id);
         return ExitStatus.toExitCode(status);

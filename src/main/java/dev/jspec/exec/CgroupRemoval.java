@@ -15,6 +15,9 @@ public final class CgroupRemoval {
 
     /** Removes each directory in order (deepest first); reports on stderr what stays. */
     public static void remove(Syscalls sys, List<String> dirs) {
+        if (dirs.stream().anyMatch(d -> hasProcesses(sys, d))) {
+            freezeAndKill(sys, dirs);
+        }
         for (String dir : dirs) {
             removeOne(sys, dir);
         }
@@ -42,6 +45,50 @@ public final class CgroupRemoval {
             }
         }
         System.err.println("jspec: cgroup " + dir + " stays busy; processes remain in it");
+    }
+
+    /**
+     * Freezes the container (v1 freezer.state, v2 cgroup.freeze) so nothing in it can fork
+     * while it is being killed, sends SIGKILL to every process, and thaws it so the signals
+     * are delivered.
+     */
+    static void freezeAndKill(Syscalls sys, List<String> dirs) {
+        List<String> frozen = new java.util.ArrayList<>();
+        for (String dir : dirs) {
+            if (setFreezer(sys, dir, true)) {
+                frozen.add(dir);
+            }
+        }
+        for (String dir : dirs) {
+            killAll(sys, dir);
+        }
+        for (String dir : frozen) {
+            setFreezer(sys, dir, false);
+        }
+    }
+
+    private static boolean setFreezer(Syscalls sys, String dir, boolean frozen) {
+        try {
+            if (sys.kind(dir + "/freezer.state", true) == Syscalls.FileKind.REGULAR) {
+                sys.writeFile(dir + "/freezer.state", frozen ? "FROZEN" : "THAWED");
+                return true;
+            }
+            if (sys.kind(dir + "/cgroup.freeze", true) == Syscalls.FileKind.REGULAR) {
+                sys.writeFile(dir + "/cgroup.freeze", frozen ? "1" : "0");
+                return true;
+            }
+        } catch (SyscallException e) {
+            // Killing works without the freezer too; it only closes the fork race.
+        }
+        return false;
+    }
+
+    private static boolean hasProcesses(Syscalls sys, String dir) {
+        try {
+            return !sys.readFile(dir + "/cgroup.procs").isBlank();
+        } catch (SyscallException e) {
+            return false;
+        }
     }
 
     /** SIGKILL to every process in the cgroup; true when there was any. */
