@@ -2,6 +2,7 @@ package dev.jspec.exec;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
 import com.sun.jna.StringArray;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -320,6 +321,100 @@ public final class LinuxSyscalls implements Syscalls {
         } catch (LastErrorException e) {
             throw fail("mount_setattr(\"" + target + "\")", e);
         }
+    }
+
+    // bpf(2): commands, program and attach types, flags (include/uapi/linux/bpf.h).
+    private static final int BPF_PROG_LOAD = 5;
+    private static final int BPF_PROG_ATTACH = 8;
+    private static final int BPF_PROG_TYPE_CGROUP_DEVICE = 15;
+    private static final int BPF_CGROUP_DEVICE = 6;
+    /** Other programs (systemd's, a parent runtime's) stay attached next to ours; all must allow. */
+    private static final int BPF_F_ALLOW_MULTI = 2;
+    /** Larger than the union bpf_attr fields we set; the kernel accepts a longer one if the tail is zero. */
+    private static final int BPF_ATTR_SIZE = 128;
+    /** runc's choice; a cgroup device program calls no GPL-only helpers, so any licence string loads. */
+    private static final String BPF_LICENSE = "Apache";
+    /** Room for the verifier's log when a load fails; level 1 logs the failing path only. */
+    private static final int BPF_LOG_SIZE = 1 << 20;
+    private static final int BPF_INSN_SIZE = 8;
+
+    @Override
+    public void attachDeviceFilter(String cgroupDir, long[] insns) {
+        int prog = loadDeviceProgram(insns);
+        try {
+            // O_RDONLY without O_DIRECTORY (whose value differs by architecture): the kernel
+            // checks that the descriptor is a cgroup directory itself, with EBADF.
+            int dir;
+            try {
+                dir = LibC.open(cgroupDir, O_RDONLY | O_CLOEXEC, 0);
+            } catch (LastErrorException e) {
+                throw fail("open(\"" + cgroupDir + "\")", e);
+            }
+            try (Memory attr = new Memory(BPF_ATTR_SIZE)) {
+                attr.clear();
+                // union bpf_attr for BPF_PROG_ATTACH: target_fd, attach_bpf_fd, attach_type, attach_flags.
+                attr.setInt(0, dir);
+                attr.setInt(4, prog);
+                attr.setInt(8, BPF_CGROUP_DEVICE);
+                attr.setInt(12, BPF_F_ALLOW_MULTI);
+                LibC.syscall(SyscallNumbers.BPF, BPF_PROG_ATTACH, attr, BPF_ATTR_SIZE);
+            } catch (LastErrorException e) {
+                throw fail("bpf(BPF_PROG_ATTACH, \"" + cgroupDir + "\", BPF_CGROUP_DEVICE)", e);
+            } finally {
+                LibC.close(dir);
+            }
+        } finally {
+            // The attachment holds its own reference to the program.
+            LibC.close(prog);
+        }
+    }
+
+    /** The program's descriptor. A rejected program is loaded again with the verifier's log, for the error. */
+    private static int loadDeviceProgram(long[] insns) {
+        try (Memory code = new Memory((long) insns.length * BPF_INSN_SIZE);
+                Memory license = new Memory(BPF_LICENSE.length() + 1)) {
+            for (int i = 0; i < insns.length; i++) {
+                // struct bpf_insn in the machine's byte order, which is the long's on x86_64 and aarch64.
+                code.setLong((long) i * BPF_INSN_SIZE, insns[i]);
+            }
+            license.setString(0, BPF_LICENSE, StandardCharsets.US_ASCII.name());
+            try {
+                return progLoad(code, insns.length, license, null);
+            } catch (LastErrorException first) {
+                try (Memory log = new Memory(BPF_LOG_SIZE)) {
+                    log.clear();
+                    try {
+                        return progLoad(code, insns.length, license, log);
+                    } catch (LastErrorException e) {
+                        String verifier = log.getString(0, StandardCharsets.UTF_8.name()).strip();
+                        throw fail("bpf(BPF_PROG_LOAD, BPF_PROG_TYPE_CGROUP_DEVICE, " + insns.length + " insns)"
+                                + (verifier.isEmpty() ? "" : ": verifier: " + lastLines(verifier, 3)), e);
+                    }
+                }
+            }
+        }
+    }
+
+    private static int progLoad(Memory code, int count, Memory license, Memory log) {
+        try (Memory attr = new Memory(BPF_ATTR_SIZE)) {
+            attr.clear();
+            // union bpf_attr for BPF_PROG_LOAD: prog_type, insn_cnt, insns, license, log_level, log_size, log_buf.
+            attr.setInt(0, BPF_PROG_TYPE_CGROUP_DEVICE);
+            attr.setInt(4, count);
+            attr.setLong(8, Pointer.nativeValue(code));
+            attr.setLong(16, Pointer.nativeValue(license));
+            if (log != null) {
+                attr.setInt(24, 1);
+                attr.setInt(28, (int) log.size());
+                attr.setLong(32, Pointer.nativeValue(log));
+            }
+            return (int) LibC.syscall(SyscallNumbers.BPF, BPF_PROG_LOAD, attr, BPF_ATTR_SIZE);
+        }
+    }
+
+    private static String lastLines(String text, int n) {
+        String[] lines = text.split("\n");
+        return String.join(" | ", java.util.Arrays.asList(lines).subList(Math.max(0, lines.length - n), lines.length));
     }
 
     private static void putLong(byte[] b, int off, long v) {

@@ -1,5 +1,6 @@
 package dev.jspec.exec;
 
+import dev.jspec.cgroup.DeviceFilter;
 import dev.jspec.cli.ExitCodes;
 import dev.jspec.init.InitMain;
 import dev.jspec.plan.Actor;
@@ -165,6 +166,7 @@ public final class ParentExecutor {
                 }
             }
             case Step.CgroupWrite s -> sys.writeFile(s.dir() + "/" + s.file(), s.value());
+            case Step.AttachDeviceFilter s -> sys.attachDeviceFilter(s.dir(), DeviceFilter.program(s.rules()));
             case Step.CgroupJoin s -> {
                 for (String dir : s.dirs()) {
                     sys.writeFile(dir + "/cgroup.procs", Integer.toString(initPid));
