@@ -16,7 +16,8 @@ import java.util.List;
  * kernel: an {@code a} rule (whatever numbers follow it) resets to allow-all or deny-all,
  * dropping every rule before it, and of the rules after it the last one that matches
  * decides. A request matches a rule when its type and numbers do (a {@code *} matches any)
- * and every access it asks for is in the rule's. The program is shaped like runc's
+ * and, for an allow, every access it asks for is in the rule's, for a deny, any one is (as
+ * the v1 kernel checks its exceptions). The program is shaped like runc's
  * ({@code libcontainer/cgroups/devices/devicefilter.go}) and crun's: load the context into
  * registers once, then one block per rule, the last rule first, each ending in
  * {@code return allow} and skipped as soon as one of its checks fails; the default last.
@@ -100,11 +101,17 @@ public final class DeviceFilter {
         for (int[] check : checks) {
             out.add(BpfInsn.jne(check[0], check[1], length - out.size() - 1));
             if (check[0] == R_TYPE && checkAccess) {
-                // Denied by this rule's access unless every bit asked for is in it: (access & ~rule) != 0 skips.
                 // R1 (the context) is free once the prologue has read it.
                 out.add(BpfInsn.mov32Reg(R1, R_ACCESS));
-                out.add(BpfInsn.and32(R1, ~r.access()));
-                out.add(BpfInsn.jne(R1, 0, length - out.size() - 1));
+                if (r.allow()) {
+                    // An allow covers the request only if every access asked for is in it: skip when (access & ~rule) != 0.
+                    out.add(BpfInsn.and32(R1, ~r.access()));
+                    out.add(BpfInsn.jne(R1, 0, length - out.size() - 1));
+                } else {
+                    // A deny refuses the request if it asks for any access in it: skip when (access & rule) == 0.
+                    out.add(BpfInsn.and32(R1, r.access()));
+                    out.add(BpfInsn.jeq(R1, 0, length - out.size() - 1));
+                }
             }
         }
         out.add(BpfInsn.mov32(R0, r.allow() ? 1 : 0));
