@@ -326,6 +326,11 @@ public final class LinuxSyscalls implements Syscalls {
     // bpf(2): commands, program and attach types, flags (include/uapi/linux/bpf.h).
     private static final int BPF_PROG_LOAD = 5;
     private static final int BPF_PROG_ATTACH = 8;
+    private static final int BPF_PROG_DETACH = 9;
+    private static final int BPF_PROG_GET_FD_BY_ID = 13;
+    private static final int BPF_PROG_QUERY = 16;
+    /** More device programs on one cgroup than this is not a state jspec made; it fails the query with ENOSPC. */
+    private static final int BPF_QUERY_MAX_PROGS = 64;
     private static final int BPF_PROG_TYPE_CGROUP_DEVICE = 15;
     private static final int BPF_CGROUP_DEVICE = 6;
     /** Other programs (systemd's, a parent runtime's) stay attached next to ours; all must allow. */
@@ -350,22 +355,74 @@ public final class LinuxSyscalls implements Syscalls {
             } catch (LastErrorException e) {
                 throw fail("open(\"" + cgroupDir + "\")", e);
             }
-            try (Memory attr = new Memory(BPF_ATTR_SIZE)) {
-                attr.clear();
-                // union bpf_attr for BPF_PROG_ATTACH: target_fd, attach_bpf_fd, attach_type, attach_flags.
-                attr.setInt(0, dir);
-                attr.setInt(4, prog);
-                attr.setInt(8, BPF_CGROUP_DEVICE);
-                attr.setInt(12, BPF_F_ALLOW_MULTI);
-                LibC.syscall(SyscallNumbers.BPF, BPF_PROG_ATTACH, attr, BPF_ATTR_SIZE);
-            } catch (LastErrorException e) {
-                throw fail("bpf(BPF_PROG_ATTACH, \"" + cgroupDir + "\", BPF_CGROUP_DEVICE)", e);
+            try {
+                // A reused cgroup directory still carries its previous container's program, and with
+                // BPF_F_ALLOW_MULTI every program must allow an access: replace it, as runc does. The
+                // new one goes on first, so that the cgroup is never without a filter.
+                int[] previous = deviceProgramIds(dir, cgroupDir);
+                progAttach(BPF_PROG_ATTACH, dir, prog, BPF_F_ALLOW_MULTI, cgroupDir);
+                for (int id : previous) {
+                    int old = progFdById(id, cgroupDir);
+                    if (old < 0) {
+                        continue;
+                    }
+                    try {
+                        progAttach(BPF_PROG_DETACH, dir, old, 0, cgroupDir);
+                    } finally {
+                        LibC.close(old);
+                    }
+                }
             } finally {
                 LibC.close(dir);
             }
         } finally {
             // The attachment holds its own reference to the program.
             LibC.close(prog);
+        }
+    }
+
+    /** bpf(BPF_PROG_ATTACH or BPF_PROG_DETACH): target_fd, attach_bpf_fd, attach_type, attach_flags. */
+    private static void progAttach(int cmd, int dir, int prog, int flags, String cgroupDir) {
+        try (Memory attr = new Memory(BPF_ATTR_SIZE)) {
+            attr.clear();
+            attr.setInt(0, dir);
+            attr.setInt(4, prog);
+            attr.setInt(8, BPF_CGROUP_DEVICE);
+            attr.setInt(12, flags);
+            LibC.syscall(SyscallNumbers.BPF, cmd, attr, BPF_ATTR_SIZE);
+        } catch (LastErrorException e) {
+            throw fail("bpf(" + (cmd == BPF_PROG_ATTACH ? "BPF_PROG_ATTACH" : "BPF_PROG_DETACH") + ", \"" + cgroupDir
+                    + "\", BPF_CGROUP_DEVICE)", e);
+        }
+    }
+
+    /** The ids of the device programs attached to the directory itself (not inherited ones). */
+    private static int[] deviceProgramIds(int dir, String cgroupDir) {
+        try (Memory attr = new Memory(BPF_ATTR_SIZE); Memory ids = new Memory(4L * BPF_QUERY_MAX_PROGS)) {
+            attr.clear();
+            // query: target_fd, attach_type, query_flags, attach_flags (out), prog_ids, prog_cnt (in: room, out: count).
+            attr.setInt(0, dir);
+            attr.setInt(4, BPF_CGROUP_DEVICE);
+            attr.setLong(16, Pointer.nativeValue(ids));
+            attr.setInt(24, BPF_QUERY_MAX_PROGS);
+            LibC.syscall(SyscallNumbers.BPF, BPF_PROG_QUERY, attr, BPF_ATTR_SIZE);
+            return ids.getIntArray(0, attr.getInt(24));
+        } catch (LastErrorException e) {
+            throw fail("bpf(BPF_PROG_QUERY, \"" + cgroupDir + "\", BPF_CGROUP_DEVICE)", e);
+        }
+    }
+
+    /** A descriptor for the program with this id, or -1 when it no longer exists. */
+    private static int progFdById(int id, String cgroupDir) {
+        try (Memory attr = new Memory(BPF_ATTR_SIZE)) {
+            attr.clear();
+            attr.setInt(0, id);
+            return (int) LibC.syscall(SyscallNumbers.BPF, BPF_PROG_GET_FD_BY_ID, attr, BPF_ATTR_SIZE);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == Errno.ENOENT) {
+                return -1; // detached and freed since the query: nothing left to replace
+            }
+            throw fail("bpf(BPF_PROG_GET_FD_BY_ID, " + id + ") for \"" + cgroupDir + "\"", e);
         }
     }
 

@@ -35,28 +35,54 @@ class DeviceFilterIT {
 
     private static final Path UNIFIED = Path.of("/sys/fs/cgroup/unified");
 
+    private static final List<String> ONLY_DEV_NULL = List.of("deny a", "allow c 1:3 rwm");
+
     @Test
     void onlyTheAllowedDeviceOpensInTheCgroup() throws Exception {
+        Path dir = newCgroup();
+        try {
+            new LinuxSyscalls().attachDeviceFilter(dir.toString(), DeviceFilter.program(ONLY_DEV_NULL));
+            assertEquals("null-ok\nzero-denied\n", openDevicesIn(dir));
+        } finally {
+            removeCgroup(dir);
+        }
+    }
+
+    @Test
+    void aNewFilterReplacesTheOneAlreadyOnTheDirectory() throws Exception {
+        Path dir = newCgroup();
+        try {
+            LinuxSyscalls sys = new LinuxSyscalls();
+            // As a reused cgroup would carry it: a stricter program from before. Both staying attached would deny /dev/null.
+            sys.attachDeviceFilter(dir.toString(), DeviceFilter.program(List.of("deny a")));
+            sys.attachDeviceFilter(dir.toString(), DeviceFilter.program(ONLY_DEV_NULL));
+            assertEquals("null-ok\nzero-denied\n", openDevicesIn(dir));
+        } finally {
+            removeCgroup(dir);
+        }
+    }
+
+    private static Path newCgroup() throws IOException {
         assumeTrue(isCgroup2Mount(UNIFIED), UNIFIED + " is not a cgroup2 mount on this host");
         Path dir = UNIFIED.resolve("jspec-devtest-" + UUID.randomUUID().toString().substring(0, 8));
         Files.createDirectory(dir);
-        Process child = null;
+        return dir;
+    }
+
+    /** A shell that moves itself into the cgroup, then execs a shell that opens /dev/null and /dev/zero; its output. */
+    private static String openDevicesIn(Path dir) throws Exception {
+        Process child = new ProcessBuilder("/bin/sh", "-c", "echo $$ > " + dir + "/cgroup.procs; exec sh -c "
+                + "'echo > /dev/null && echo null-ok; head -c 1 /dev/zero >/dev/null 2>&1 || echo zero-denied'")
+                .redirectErrorStream(true).start();
         try {
-            new LinuxSyscalls().attachDeviceFilter(dir.toString(), DeviceFilter.program(List.of("deny a", "allow c 1:3 rwm")));
-            // The shell moves itself into the cgroup, then execs a shell that opens two devices.
-            child = new ProcessBuilder("/bin/sh", "-c", "echo $$ > " + dir + "/cgroup.procs; exec sh -c "
-                    + "'echo > /dev/null && echo null-ok; head -c 1 /dev/zero >/dev/null 2>&1 || echo zero-denied'")
-                    .redirectErrorStream(true).start();
             child.getOutputStream().close();
             String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the child did not finish");
-            assertEquals("null-ok\nzero-denied\n", out);
+            return out;
         } finally {
-            if (child != null) {
-                child.destroyForcibly();
-                child.waitFor();
-            }
-            removeCgroup(dir);
+            // Reaped before the cgroup is removed: rmdir fails while a process is inside.
+            child.destroyForcibly();
+            child.waitFor();
         }
     }
 
