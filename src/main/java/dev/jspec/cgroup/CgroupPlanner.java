@@ -23,7 +23,7 @@ public final class CgroupPlanner {
     public static final String DEFAULT_PARENT = "/jspec";
 
     /**
-     * @param steps CgroupMkdir, CgroupCopyFromParent and CgroupWrite steps, in order
+     * @param steps CgroupMkdir, CgroupCopyFromParent, CgroupWrite and (v2) AttachDeviceFilter steps, in order
      * @param leafDirs the container's directory in each hierarchy: what CgroupJoin writes the init's pid into
      * @param notes settings the host's cgroups cannot carry, one line each
      */
@@ -48,7 +48,7 @@ public final class CgroupPlanner {
         List<String> notes = new ArrayList<>();
         return switch (host.cgroupLayout()) {
             case V1, HYBRID -> planV1(path, resources, devicePaths(spec), host.cgroupV1Mounts(), notes);
-            case V2 -> planV2(path, resources, host.cgroupV2Mount(), notes);
+            case V2 -> planV2(path, resources, devicePaths(spec), host.cgroupV2Mount(), notes);
         };
     }
 
@@ -92,7 +92,7 @@ public final class CgroupPlanner {
         return new CgroupPlan(steps, leaves, notes);
     }
 
-    private static CgroupPlan planV2(String path, Spec.Resources r, String mount, List<String> notes) {
+    private static CgroupPlan planV2(String path, Spec.Resources r, Set<String> devicePaths, String mount, List<String> notes) {
         if (mount == null) {
             notes.add("no cgroup2 mount on this host; the container gets no cgroup");
             return new CgroupPlan(List.of(), List.of(), notes);
@@ -126,6 +126,16 @@ public final class CgroupPlanner {
         String leaf = join(mount, path);
         for (ControllerWrite w : writes) {
             steps.add(new Step.CgroupWrite(leaf, w.file(), w.value()));
+        }
+        // The rules v1 would write to devices.deny and devices.allow, as one program: always, even
+        // without configured rules, since the default deny and runc's default allows apply too.
+        List<Spec.DeviceRule> deviceRules = r == null ? List.of() : r.devices();
+        if (path.isEmpty()) {
+            // A program on the root cgroup would govern every process of the host, not the container.
+            notes.add("the container's cgroup is the cgroup2 root; device access is NOT restricted");
+        } else {
+            steps.add(new Step.AttachDeviceFilter(leaf,
+                    DeviceFilter.ruleLines(CgroupV1Files.deviceWrites(deviceRules, devicePaths))));
         }
         return new CgroupPlan(steps, List.of(leaf), notes);
     }

@@ -68,6 +68,18 @@ public final class CgroupV1Files {
      * could reach the host's disks.
      */
     private static void devices(List<Spec.DeviceRule> rules, Set<String> devicePaths, List<ControllerWrite> out) {
+        out.addAll(deviceWrites(rules, devicePaths));
+    }
+
+    /**
+     * The effective device rules, in the order the kernel applies them: devices.deny or
+     * devices.allow, each with a rule such as {@code c 1:3 rwm}. v2 builds its BPF program
+     * from the same list ({@link DeviceFilter}), so both drivers grant the same devices.
+     *
+     * @param devicePaths the paths of {@code linux.devices}: their default rules are dropped, as runc does
+     */
+    public static List<ControllerWrite> deviceWrites(List<Spec.DeviceRule> rules, Set<String> devicePaths) {
+        List<ControllerWrite> out = new ArrayList<>();
         out.add(new ControllerWrite("devices", "devices.deny", "a"));
         for (Spec.DeviceRule d : rules) {
             out.add(new ControllerWrite("devices", d.allow() ? "devices.allow" : "devices.deny",
@@ -78,6 +90,7 @@ public final class CgroupV1Files {
                 out.add(new ControllerWrite("devices", "devices.allow", deviceRule(d.type(), d.major(), d.minor(), d.access())));
             }
         }
+        return out;
     }
 
     /** "c 1:3 rwm": a null type is "a"; a null or negative number is "*"; an empty access is "rwm". */

@@ -21,14 +21,7 @@ public final class CgroupV2Files {
 
     public static List<ControllerWrite> writes(Spec.Resources r, List<String> notes) {
         List<ControllerWrite> out = new ArrayList<>();
-        // v2 has no device files: access is checked by a BPF_PROG_TYPE_CGROUP_DEVICE program, and
-        // there is no step for loading one yet. Said even without configured rules, because the
-        // default rules (which v1 always writes) are missing as well.
-        if (r != null && !r.devices().isEmpty()) {
-            notes.add("linux.resources.devices: cgroup v2 needs a device BPF program, which jspec does not load yet; device access is NOT restricted");
-        } else {
-            notes.add("cgroup v2 restricts devices with a BPF program, which jspec does not load yet; device access is NOT restricted (not even by the default rules)");
-        }
+        // v2 has no device files: linux.resources.devices becomes a BPF program (CgroupPlanner's AttachDeviceFilter step).
         if (r == null) {
             return out;
         }

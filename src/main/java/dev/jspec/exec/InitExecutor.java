@@ -135,6 +135,7 @@ public final class InitExecutor {
             case Step.CgroupMkdir s -> throw wrongActor(step);
             case Step.CgroupCopyFromParent s -> throw wrongActor(step);
             case Step.CgroupWrite s -> throw wrongActor(step);
+            case Step.AttachDeviceFilter s -> throw wrongActor(step);
             case Step.CgroupJoin s -> throw wrongActor(step);
             case Step.Spawn s -> throw wrongActor(step);
         }

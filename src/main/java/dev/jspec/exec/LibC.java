@@ -34,6 +34,8 @@ final class LibC {
 
     static native long syscall(long number, int dirfd, String path, int flags, byte[] attr, long size) throws LastErrorException;
 
+    static native long syscall(long number, int cmd, Pointer attr, int size) throws LastErrorException;
+
     static native int unshare(int flags) throws LastErrorException;
 
     static native int setns(int fd, int nstype) throws LastErrorException;

@@ -1,5 +1,6 @@
 package dev.jspec.exec;
 
+import dev.jspec.cgroup.DeviceFilter;
 import dev.jspec.cli.ExitCodes;
 import dev.jspec.init.InitMain;
 import dev.jspec.plan.Actor;
@@ -165,6 +166,7 @@ public final class ParentExecutor {
                 }
             }
             case Step.CgroupWrite s -> sys.writeFile(s.dir() + "/" + s.file(), s.value());
+            case Step.AttachDeviceFilter s -> sys.attachDeviceFilter(s.dir(), DeviceFilter.program(s.rules()));
             case Step.CgroupJoin s -> {
                 for (String dir : s.dirs()) {
                     sys.writeFile(dir + "/cgroup.procs", Integer.toString(initPid));
@@ -314,6 +316,8 @@ public final class ParentExecutor {
             case Step.CgroupWrite s -> " (the kernel refused " + s.value() + " for " + s.file() + ")";
             case Step.CgroupMkdir s when ex.errno() == Errno.EBUSY ->
                     " (the cgroup exists and holds processes: another container uses this ID's cgroup)";
+            case Step.AttachDeviceFilter s when ex.errno() == Errno.EPERM ->
+                    " (loading a BPF program needs CAP_SYS_ADMIN, or CAP_BPF on Linux 5.8 and later, in the host's user namespace)";
             case Step.Unshare s when ex.errno() == Errno.EINVAL && s.types().contains("user") ->
                     " (user namespaces cannot be made from a multithreaded JVM; not supported yet)";
             default -> "";

@@ -1,10 +1,11 @@
 package dev.jspec.exec;
 
-/** Numbers of the system calls glibc has no wrapper for, per architecture. */
+/** Numbers of the system calls glibc has no wrapper for (pivot_root, mount_setattr, bpf), per architecture. */
 final class SyscallNumbers {
 
     static final long PIVOT_ROOT;
     static final long MOUNT_SETATTR;
+    static final long BPF;
 
     static {
         String arch = System.getProperty("os.arch");
@@ -12,10 +13,12 @@ final class SyscallNumbers {
             case "amd64", "x86_64" -> {
                 PIVOT_ROOT = 155;
                 MOUNT_SETATTR = 442;
+                BPF = 321;
             }
             case "aarch64" -> {
                 PIVOT_ROOT = 41;
                 MOUNT_SETATTR = 442;
+                BPF = 280;
             }
             default -> throw new IllegalStateException("jspec does not know the system call numbers of " + arch);
         }

@@ -44,6 +44,15 @@ public interface Syscalls {
 
     void chdir(String path);
 
+    /**
+     * bpf(BPF_PROG_LOAD) of a BPF_PROG_TYPE_CGROUP_DEVICE program ({@code insns}, one
+     * {@code struct bpf_insn} each), then bpf(BPF_PROG_ATTACH) to the cgroup2 directory with
+     * BPF_F_ALLOW_MULTI. Device programs already attached to the directory (a reused cgroup's
+     * previous container's) are detached once the new one is on. The attachment lives as long
+     * as the cgroup; no descriptor is kept.
+     */
+    void attachDeviceFilter(String cgroupDir, long[] insns);
+
     // --- mounts ---
     void mount(String source, String target, String fstype, long flags, String data);
 

@@ -23,6 +23,13 @@ public sealed interface Step {
     /** write(value) to {@code dir/file}. */
     record CgroupWrite(String dir, String file, String value) implements Step {}
 
+    /**
+     * cgroup v2's device rules: a BPF_PROG_TYPE_CGROUP_DEVICE program built from {@code rules}
+     * (lines such as {@code allow c 1:3 rwm}, see {@code DeviceFilter}), loaded and attached
+     * to {@code dir} with BPF_F_ALLOW_MULTI. The plan keeps the rules, not the instructions, so it stays readable.
+     */
+    record AttachDeviceFilter(String dir, List<String> rules) implements Step {}
+
     /** write(init's pid) to {@code cgroup.procs} of each directory: the init joins before any user code runs. */
     record CgroupJoin(List<String> dirs) implements Step {}
 

@@ -13,6 +13,8 @@ public final class StepText {
             case Step.CgroupMkdir s -> "mkdir(" + q(s.dir()) + ")";
             case Step.CgroupCopyFromParent s -> "copy " + s.file() + " from parent into " + q(s.dir());
             case Step.CgroupWrite s -> "write(" + q(s.dir() + "/" + s.file()) + ", " + q(s.value()) + ")";
+            case Step.AttachDeviceFilter s -> "bpf(BPF_PROG_LOAD, CGROUP_DEVICE, " + s.rules().size() + " rules) + bpf(BPF_PROG_ATTACH, "
+                    + q(s.dir()) + ", BPF_CGROUP_DEVICE)";
             case Step.CgroupJoin s -> "write(cgroup.procs, <init pid>) in " + s.dirs().stream().map(StepText::q).collect(Collectors.joining(", "));
             case Step.Unshare s -> "unshare(" + flags(s.types().stream().map(StepText::cloneFlag).toList()) + ")";
             case Step.Setns s -> "setns(open(" + q(s.path()) + "), " + cloneFlag(s.type()) + ")";

@@ -68,7 +68,19 @@ class CgroupPlannerTest {
                 new Step.CgroupWrite("/sys/fs/cgroup/jspec", "cgroup.subtree_control", "+memory +pids"),
                 new Step.CgroupWrite("/sys/fs/cgroup/jspec/c1", "pids.max", "64"),
                 new Step.CgroupWrite("/sys/fs/cgroup/jspec/c1", "memory.max", "1073741824"),
-                new Step.CgroupWrite("/sys/fs/cgroup/jspec/c1", "cgroup.freeze", "0")), plan.steps());
+                new Step.CgroupWrite("/sys/fs/cgroup/jspec/c1", "cgroup.freeze", "0"),
+                new Step.AttachDeviceFilter("/sys/fs/cgroup/jspec/c1", List.of("deny a", "allow c *:* m", "allow b *:* m",
+                        "allow c 1:3 rwm", "allow c 1:8 rwm", "allow c 1:7 rwm", "allow c 5:0 rwm", "allow c 1:5 rwm",
+                        "allow c 1:9 rwm", "allow c 136:* rwm", "allow c 5:2 rwm", "allow c 10:200 rwm"))), plan.steps());
         assertEquals(List.of("/sys/fs/cgroup/jspec/c1"), plan.leafDirs());
+    }
+
+    @Test
+    void v2InTheRootCgroupAttachesNoDeviceFilterAndSaysSo() {
+        SpecFixture f = SpecFixture.container();
+        f.cgroupsPath = "/";
+        CgroupPlanner.CgroupPlan plan = CgroupPlanner.plan(f.build(), "c1", SpecFixture.V2);
+        assertTrue(plan.steps().stream().noneMatch(s -> s instanceof Step.AttachDeviceFilter), plan.steps().toString());
+        assertTrue(plan.notes().stream().anyMatch(n -> n.contains("NOT restricted")), plan.notes().toString());
     }
 }

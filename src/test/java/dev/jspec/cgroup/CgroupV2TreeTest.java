@@ -62,10 +62,14 @@ class CgroupV2TreeTest {
     @TempDir
     Path mount;
 
+    /** The device filters the executor attached, by directory: a temp directory is no cgroup, so bpf(2) is not called. */
+    private final Map<String, long[]> attachedFilters = new LinkedHashMap<>();
+
     /**
      * {@link LinuxSyscalls} over a plain directory tree, plus what cgroupfs does by itself:
      * a new directory gets its interface files, enabling a controller in cgroup.subtree_control
-     * gives the children that controller's files, and rmdir takes the files with it. Writes
+     * gives the children that controller's files, and rmdir takes the files with it; device
+     * filters are recorded in {@link #attachedFilters} instead of loaded. Writes
      * still go through LinuxSyscalls (which does not create files), so a write to a file the
      * kernel would not have fails with ENOENT as it would on the host.
      */
@@ -74,6 +78,10 @@ class CgroupV2TreeTest {
         return (Syscalls) Proxy.newProxyInstance(Syscalls.class.getClassLoader(), new Class<?>[] {Syscalls.class},
                 (proxy, method, args) -> {
                     Path path = args != null && args.length > 0 && args[0] instanceof String s ? Path.of(s) : null;
+                    if (method.getName().equals("attachDeviceFilter")) {
+                        attachedFilters.put((String) args[0], (long[]) args[1]);
+                        return null;
+                    }
                     if (method.getName().equals("rmdir")) {
                         removeInterfaceFiles(path);
                     }
@@ -153,7 +161,7 @@ class CgroupV2TreeTest {
         return new HostFacts(HostFacts.CgroupLayout.V2, Map.of(), mount.toString(), SpecFixture.INIT);
     }
 
-    /** Every v2 resource jspec writes, and device rules it cannot apply. */
+    /** Every v2 resource jspec writes, and device rules: deny everything, then allow /dev/null. */
     private static Spec fullResources() {
         SpecFixture f = SpecFixture.container();
         Map<String, String> unified = new LinkedHashMap<>();
@@ -177,7 +185,8 @@ class CgroupV2TreeTest {
     private static Plan cgroupSteps(Plan plan) {
         return new Plan(plan.entries().stream()
                 .filter(e -> e.actor() == Actor.PARENT && (e.step() instanceof Step.CgroupMkdir
-                        || e.step() instanceof Step.CgroupWrite || e.step() instanceof Step.CgroupCopyFromParent))
+                        || e.step() instanceof Step.CgroupWrite || e.step() instanceof Step.CgroupCopyFromParent
+                        || e.step() instanceof Step.AttachDeviceFilter))
                 .toList());
     }
 
@@ -249,17 +258,30 @@ class CgroupV2TreeTest {
     }
 
     @Test
-    void deviceRulesAreNotAppliedAndThePlanSaysSo() {
+    void deviceRulesBecomeOneFilterOnTheLeafAfterItsWrites() throws Exception {
         Planner.Planned planned = Planner.planWithNotes(fullResources(), new PlanContext(ID, SpecFixture.BUNDLE, host()));
-        assertTrue(planned.notes().stream().anyMatch(n -> n.contains("BPF") && n.contains("NOT restricted")), planned.notes().toString());
+        List<Step> steps = cgroupSteps(planned.plan()).entries().stream().map(Plan.Entry::step).toList();
+        String leaf = mount + "/jspec/c1";
+        Step.AttachDeviceFilter attach = (Step.AttachDeviceFilter) steps.get(steps.size() - 1);
+        assertEquals(leaf, attach.dir());
+        // v1's list: the reset, the config's two rules, then runc's defaults.
+        assertEquals(List.of("deny a", "deny a *:* rwm", "allow c 1:3 rwm", "allow c *:* m"), attach.rules().subList(0, 4));
+        assertTrue(planned.notes().stream().noneMatch(n -> n.contains("NOT restricted")), planned.notes().toString());
         assertTrue(planned.plan().entries().stream().noneMatch(e -> e.step().toString().contains("devices.")),
                 "v2 has no devices.* files to write");
+
+        new ParentExecutor(cgroupfs(), cgroupSteps(planned.plan()), ParentExecutor.Stdio.INHERIT).spawn();
+        assertEquals(List.of(leaf), List.copyOf(attachedFilters.keySet()));
+        assertTrue(java.util.Arrays.equals(DeviceFilter.program(attach.rules()), attachedFilters.get(leaf)));
     }
 
     @Test
-    void withoutDeviceRulesThePlanStillSaysDevicesAreUnrestricted() {
-        // v1 always writes devices.deny "a" and the default rules; on v2 their absence must not be silent.
+    void withoutDeviceRulesTheDefaultRulesAreStillAttached() {
+        // v1 always writes devices.deny "a" and the default rules; v2 must restrict devices just as much.
         Planner.Planned planned = Planner.planWithNotes(SpecFixture.container().build(), new PlanContext(ID, SpecFixture.BUNDLE, host()));
-        assertTrue(planned.notes().stream().anyMatch(n -> n.contains("BPF") && n.contains("default rules")), planned.notes().toString());
+        Step.AttachDeviceFilter attach = planned.plan().entries().stream().map(Plan.Entry::step)
+                .filter(Step.AttachDeviceFilter.class::isInstance).map(Step.AttachDeviceFilter.class::cast).findFirst().orElseThrow();
+        assertEquals("deny a", attach.rules().get(0));
+        assertTrue(attach.rules().contains("allow c 1:3 rwm"), attach.rules().toString());
     }
 }

@@ -56,6 +56,22 @@ class ParentExecutorTest {
     }
 
     @Test
+    void aDeviceFilterIsBuiltFromItsRulesAndARefusalRollsBack() {
+        RecordingSyscalls sys = new RecordingSyscalls().failOn("bpf_attach_device", Errno.EPERM);
+        Plan plan = plan(
+                new Step.CgroupMkdir("/cg/jspec"),
+                new Step.CgroupMkdir("/cg/jspec/c1"),
+                new Step.AttachDeviceFilter("/cg/jspec/c1", List.of("deny a", "allow c 1:3 rwm")),
+                new Step.Spawn(List.of("/java"), false));
+        StepFailure f = assertThrows(StepFailure.class, () -> new ParentExecutor(sys, plan, ParentExecutor.Stdio.INHERIT).start());
+        assertTrue(f.getMessage().startsWith("step 3 bpf(BPF_PROG_LOAD, CGROUP_DEVICE, 2 rules) + bpf(BPF_PROG_ATTACH, \"/cg/jspec/c1\", "
+                + "BPF_CGROUP_DEVICE): EPERM") && f.getMessage().contains("CAP_SYS_ADMIN"), f.getMessage());
+        // Six instructions of prologue, one block of five, the default of two.
+        assertTrue(sys.calls.contains("bpf_attach_device /cg/jspec/c1 13 insns"), sys.calls.toString());
+        assertEquals(List.of("rmdir /cg/jspec/c1", "rmdir /cg/jspec"), sys.calls.subList(sys.calls.size() - 2, sys.calls.size()));
+    }
+
+    @Test
     void anExistingParentCgroupIsNotRemoved() throws Exception {
         RecordingSyscalls sys = new RecordingSyscalls().file("/cg/pids/jspec", Syscalls.FileKind.DIRECTORY);
         Plan plan = plan(new Step.CgroupMkdir("/cg/pids/jspec"), new Step.CgroupMkdir("/cg/pids/jspec/c2"));

@@ -60,6 +60,9 @@ class RecordingSyscalls implements Syscalls {
     @Override public void writeFile(String path, String value) { record("write " + path + " " + value); }
     @Override public String readFile(String path) { record("read " + path); return ""; }
     @Override public void chdir(String path) { record("chdir " + path); }
+    @Override public void attachDeviceFilter(String cgroupDir, long[] insns) {
+        record("bpf_attach_device " + cgroupDir + " " + insns.length + " insns");
+    }
     @Override public void mount(String source, String target, String fstype, long flags, String data) {
         record("mount " + source + " " + target + " " + fstype + " 0x" + Long.toHexString(flags) + " " + data);
     }
