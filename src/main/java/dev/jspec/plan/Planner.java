@@ -160,6 +160,10 @@ public final class Planner {
         List<Step> readonlyLater = new ArrayList<>();
         for (Spec.Mount m : spec.mounts()) {
             String dest = LexicalPath.clean(m.destination() == null ? "/" : m.destination());
+            if ("cgroup".equals(m.type()) || "cgroup2".equals(m.type())) {
+                cgroupMount(m, dest);
+                continue;
+            }
             if (mount(m, dest, readonlyLater)) {
                 devBound |= dest.equals("/dev");
             }
@@ -194,6 +198,60 @@ public final class Planner {
         } else if ("unbindable".equals(propagation)) {
             add(Actor.INIT, new Step.Mount(null, "/", null, List.of("MS_UNBINDABLE"), null));
         }
+    }
+
+    /**
+     * A cgroup filesystem in the container shows the container's own cgroups, as runc makes
+     * it: the host's directories of this container bound in (a new cgroup mount would show
+     * the host's whole tree, since the cgroup namespace comes later, when the init joins).
+     * On v1 a tmpfs holds one bound directory per hierarchy, named like the host's mount
+     * point; on v2 the one directory is bound at the destination.
+     */
+    private void cgroupMount(Spec.Mount m, String dest) {
+        MountOptions o = MountOptions.parse(m.options());
+        Set<String> secure = new LinkedHashSet<>(o.flags());
+        secure.retainAll(List.of("MS_NOSUID", "MS_NODEV", "MS_NOEXEC"));
+        boolean readonly = o.flags().contains("MS_RDONLY");
+        add(Actor.INIT, new Step.CreateMountPoint(dest, null));
+        if (ctx.host().cgroupLayout() == HostFacts.CgroupLayout.V2) {
+            for (String leaf : cgroupLeaves) {
+                bindCgroup(leaf, dest, secure, readonly);
+            }
+            return;
+        }
+        add(Actor.INIT, new Step.Mount("tmpfs", dest, "tmpfs", MountOptions.ordered(secure), "mode=755"));
+        for (String leaf : cgroupLeaves) {
+            String hierarchy = ctx.host().cgroupV1Mounts().values().stream()
+                    .filter(mp -> leaf.startsWith(mp + "/")).findFirst().orElse(null);
+            if (hierarchy == null) {
+                continue;
+            }
+            String name = hierarchy.substring(hierarchy.lastIndexOf('/') + 1);
+            String target = LexicalPath.under(dest, name);
+            add(Actor.INIT, new Step.CreateMountPoint(target, null));
+            bindCgroup(leaf, target, secure, readonly);
+            // Co-mounted controllers (cpu,cpuacct) get a link per controller, as on the host.
+            if (name.contains(",")) {
+                for (String controller : name.split(",")) {
+                    add(Actor.INIT, new Step.Symlink(name, LexicalPath.under(dest, controller)));
+                }
+            }
+        }
+        if (readonly) {
+            Set<String> ro = new LinkedHashSet<>(secure);
+            ro.addAll(List.of("MS_REMOUNT", "MS_RDONLY"));
+            add(Actor.INIT, new Step.Mount(null, dest, null, MountOptions.ordered(ro), null));
+        }
+    }
+
+    private void bindCgroup(String hostDir, String target, Set<String> secure, boolean readonly) {
+        add(Actor.INIT, new Step.Mount(LexicalPath.under(OLD_ROOT, hostDir), target, null, List.of("MS_BIND", "MS_REC"), null));
+        Set<String> remount = new LinkedHashSet<>(secure);
+        remount.addAll(List.of("MS_BIND", "MS_REMOUNT"));
+        if (readonly) {
+            remount.add("MS_RDONLY");
+        }
+        add(Actor.INIT, new Step.Mount(null, target, null, MountOptions.ordered(remount), null));
     }
 
     /**

@@ -153,6 +153,17 @@ class MountsIT {
     }
 
     @Test
+    void aCgroupMountShowsTheContainersOwnCgroupsReadOnly() throws IOException {
+        Jspec.Result r = run("cgroupfs",
+                "cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max;"
+                        + " touch /sys/fs/cgroup/x 2>/dev/null && echo writable || echo read-only",
+                "- {destination: /sys/fs/cgroup, type: cgroup, source: cgroup, options: [nosuid, noexec, nodev, relatime, ro]}",
+                "resources: {memory: {limit: 64Mi}}");
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals("67108864\nread-only\n", r.out(), r.toString());
+    }
+
+    @Test
     void theRootCanBeReadOnly() throws IOException {
         Jspec.Result r = run("rootro", "touch /newfile 2>/dev/null && echo writable || echo read-only", "", "");
         assertEquals("read-only\n", r.out(), r.toString());

@@ -349,4 +349,26 @@ class PlannerTest {
     private static int indexOf(List<Step> steps, Step step) {
         return steps.indexOf(step);
     }
+
+    @Test
+    void aCgroupMountOnV1BindsEachHierarchysOwnDirectoryUnderATmpfs() {
+        Plan plan = plan(SpecFixture.container().mount("/sys/fs/cgroup", "cgroup", "cgroup", "nosuid", "nodev", "noexec", "ro"));
+        List<Step> init = steps(plan, Actor.INIT);
+        assertTrue(init.contains(new Step.Mount("tmpfs", "/sys/fs/cgroup", "tmpfs", List.of("MS_NOSUID", "MS_NODEV", "MS_NOEXEC"),
+                "mode=755")), init.toString());
+        assertTrue(init.contains(new Step.Mount("/.oldroot/sys/fs/cgroup/memory/jspec/test", "/sys/fs/cgroup/memory", null,
+                List.of("MS_BIND", "MS_REC"), null)), init.toString());
+        assertTrue(init.contains(new Step.Mount(null, "/sys/fs/cgroup/memory", null,
+                List.of("MS_RDONLY", "MS_NOSUID", "MS_NODEV", "MS_NOEXEC", "MS_REMOUNT", "MS_BIND"), null)), init.toString());
+        assertTrue(init.stream().noneMatch(s -> s instanceof Step.Mount m && "cgroup".equals(m.fstype())),
+                "no new cgroup filesystem: it would show the host's tree");
+    }
+
+    @Test
+    void aCgroupMountOnV2BindsTheContainersDirectory() {
+        Plan plan = Planner.plan(SpecFixture.container().mount("/sys/fs/cgroup", "cgroup", "cgroup").build(),
+                new PlanContext("test", "/bundles/test", SpecFixture.V2));
+        assertTrue(steps(plan, Actor.INIT).contains(new Step.Mount("/.oldroot/sys/fs/cgroup/jspec/test", "/sys/fs/cgroup", null,
+                List.of("MS_BIND", "MS_REC"), null)), steps(plan, Actor.INIT).toString());
+    }
 }
