@@ -64,7 +64,7 @@ public final class CgroupPlanner {
         for (Map.Entry<String, Set<String>> e : controllersByMount.entrySet()) {
             boolean cpuset = e.getValue().contains("cpuset");
             for (String dir : levels(e.getKey(), path)) {
-                steps.add(new Step.CgroupMkdir(dir));
+                steps.add(new Step.CgroupMkdir(dir, shared(e.getKey(), path, dir)));
                 // A new cpuset directory starts with no CPUs and no memory nodes; joining it fails until it has some.
                 if (cpuset) {
                     steps.add(new Step.CgroupCopyFromParent(dir, "cpuset.cpus"));
@@ -100,7 +100,7 @@ public final class CgroupPlanner {
         List<Step> steps = new ArrayList<>();
         List<String> levels = levels(mount, path);
         for (String dir : levels) {
-            steps.add(new Step.CgroupMkdir(dir));
+            steps.add(new Step.CgroupMkdir(dir, shared(mount, path, dir)));
         }
         List<ControllerWrite> writes = CgroupV2Files.writes(r, notes);
         // Only the controllers the limits use are enabled: asking for one the host lacks fails the
@@ -138,6 +138,15 @@ public final class CgroupPlanner {
                     DeviceFilter.ruleLines(CgroupV1Files.deviceWrites(deviceRules, devicePaths))));
         }
         return new CgroupPlan(steps, List.of(leaf), notes);
+    }
+
+    /**
+     * Whether {@code dir} is jspec's own parent of containers' cgroups (the default
+     * {@code /jspec} under a hierarchy root), which every container shares. The levels of a
+     * configured cgroupsPath are not jspec's to remove unless jspec created them.
+     */
+    private static boolean shared(String root, String path, String dir) {
+        return dir.equals(join(root, DEFAULT_PARENT.substring(1))) && !dir.equals(join(root, path));
     }
 
     /** Every directory from the first one below {@code root} down to the container's. */

@@ -1,5 +1,6 @@
 package dev.jspec.cli;
 
+import dev.jspec.exec.CgroupCleanup;
 import dev.jspec.exec.CgroupRemoval;
 import dev.jspec.exec.LinuxSyscalls;
 import dev.jspec.exec.SyscallException;
@@ -48,10 +49,7 @@ final class DeleteCommand implements Callable<Integer> {
             }
         }
         if (s != null) {
-            for (String dir : s.cgroups()) {
-                CgroupRemoval.killAll(sys, dir);
-            }
-            CgroupRemoval.remove(sys, s.createdCgroups());
+            CgroupRemoval.remove(sys, new CgroupCleanup(s.cgroups(), s.parentCgroups()));
         }
         Main.stateStore().remove(id);
         return ExitCodes.OK;

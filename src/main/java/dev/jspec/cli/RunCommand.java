@@ -1,5 +1,6 @@
 package dev.jspec.cli;
 
+import dev.jspec.exec.CgroupCleanup;
 import dev.jspec.exec.ExitStatus;
 import dev.jspec.exec.LinuxSyscalls;
 import dev.jspec.exec.ParentExecutor;
@@ -105,11 +106,8 @@ final class RunCommand implements Callable<Integer> {
         }
         // Recorded before anything is made, so that `jspec delete` can clean up even after
         // jspec itself was killed halfway through the start.
-        java.util.List<String> leaves = plan.entries().stream()
-                .filter(e -> e.step() instanceof dev.jspec.plan.Step.CgroupJoin)
-                .flatMap(e -> ((dev.jspec.plan.Step.CgroupJoin) e.step()).dirs().stream()).toList();
         try {
-            store.write(new ContainerState(id, "creating", 0, loaded.bundleDir().toString(), leaves, leaves));
+            store.write(state(id, "creating", 0, loaded, CgroupCleanup.of(plan)));
         } catch (IOException e) {
             store.remove(id);
             System.err.println("jspec: cannot record the container's state: " + e.getMessage());
@@ -121,14 +119,12 @@ final class RunCommand implements Callable<Integer> {
         try {
             pid = executor.spawn();
             // The pid file and state exist before the program runs, as runc's create makes them.
-            store.write(new ContainerState(id, "created", pid, loaded.bundleDir().toString(), executor.cgroups(),
-                    executor.createdCgroups()));
+            store.write(state(id, "created", pid, loaded, executor.cleanup()));
             if (pidFile != null) {
                 Files.writeString(pidFile, Integer.toString(pid));
             }
             executor.release();
-            store.write(new ContainerState(id, "running", pid, loaded.bundleDir().toString(), executor.cgroups(),
-                    executor.createdCgroups()));
+            store.write(state(id, "running", pid, loaded, executor.cleanup()));
         } catch (StepFailure f) {
             cleanUpFailedStart(store, id);
             System.err.println("jspec: " + f.getMessage());
@@ -181,6 +177,10 @@ final class RunCommand implements Callable<Integer> {
         executor.removeCgroups();
         store.remove(id);
         return ExitStatus.toExitCode(status);
+    }
+
+    private static ContainerState state(String id, String status, int pid, LoadedBundle loaded, CgroupCleanup cgroups) {
+        return new ContainerState(id, status, pid, loaded.bundleDir().toString(), cgroups.containerDirs(), cgroups.parentDirs());
     }
 
     private void cleanUpFailedStart(StateStore store, String id) {

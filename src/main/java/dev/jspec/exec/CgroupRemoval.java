@@ -13,17 +13,24 @@ public final class CgroupRemoval {
 
     private CgroupRemoval() {}
 
-    /** Removes each directory in order (deepest first); reports on stderr what stays. */
-    public static void remove(Syscalls sys, List<String> dirs) {
+    /**
+     * Empties and removes the container's directories, then each parent that nothing else
+     * uses any more. Reports on stderr what stays.
+     */
+    public static void remove(Syscalls sys, CgroupCleanup cleanup) {
+        List<String> dirs = cleanup.containerDirs();
         if (dirs.stream().anyMatch(d -> hasProcesses(sys, d))) {
             freezeAndKill(sys, dirs);
         }
         for (String dir : dirs) {
-            removeOne(sys, dir);
+            removeContainerDir(sys, dir);
+        }
+        for (String dir : cleanup.parentDirs()) {
+            removeIfEmpty(sys, dir);
         }
     }
 
-    private static void removeOne(Syscalls sys, String dir) {
+    private static void removeContainerDir(Syscalls sys, String dir) {
         for (int attempt = 0; attempt < 200; attempt++) {
             try {
                 sys.rmdir(dir);
@@ -36,15 +43,35 @@ public final class CgroupRemoval {
                     System.err.println("jspec: cannot remove cgroup " + dir + ": " + Errno.describe(e.errno()));
                     return;
                 }
-                if (!killAll(sys, dir) && attempt >= 20) {
-                    // No process inside, yet busy: it holds another container's cgroup (a
-                    // shared parent such as /jspec), which is theirs to keep.
-                    return;
-                }
+                // Exited processes leave the cgroup a moment after they are reaped.
+                killAll(sys, dir);
                 sleep(attempt < 20 ? 1 : 10);
             }
         }
-        System.err.println("jspec: cgroup " + dir + " stays busy; processes remain in it");
+        System.err.println("jspec: cgroup " + dir + " stays busy: processes or child cgroups remain in it");
+    }
+
+    /**
+     * rmdir of a parent shared with other containers. The lock on the directory above it
+     * is the one a starting container holds from creating the parent to creating its own
+     * directory in it, so a parent is never removed between the two.
+     */
+    private static void removeIfEmpty(Syscalls sys, String dir) {
+        int lock;
+        try {
+            lock = sys.lockDirectory(dir.substring(0, dir.lastIndexOf('/')));
+        } catch (SyscallException e) {
+            return;
+        }
+        try {
+            sys.rmdir(dir);
+        } catch (SyscallException e) {
+            if (e.errno() != Errno.ENOENT && e.errno() != Errno.EBUSY && e.errno() != Errno.ENOTEMPTY) {
+                System.err.println("jspec: cannot remove cgroup " + dir + ": " + Errno.describe(e.errno()));
+            }
+        } finally {
+            sys.close(lock);
+        }
     }
 
     /**
@@ -91,13 +118,11 @@ public final class CgroupRemoval {
         }
     }
 
-    /** SIGKILL to every process in the cgroup; true when there was any. */
-    public static boolean killAll(Syscalls sys, String dir) {
-        boolean any = false;
+    /** SIGKILL to every process in the cgroup. */
+    private static void killAll(Syscalls sys, String dir) {
         try {
             for (String pid : sys.readFile(dir + "/cgroup.procs").split("\\s+")) {
                 if (!pid.isEmpty()) {
-                    any = true;
                     try {
                         sys.kill(Integer.parseInt(pid), SIGKILL);
                     } catch (SyscallException ignored) {
@@ -108,7 +133,6 @@ public final class CgroupRemoval {
         } catch (SyscallException ignored) {
             // The directory went away meanwhile.
         }
-        return any;
     }
 
     private static void sleep(long ms) {

@@ -60,6 +60,7 @@ public final class Errno {
     public static final int EINVAL = 22;
     public static final int ENOEXEC = 8;
     public static final int ENODEV = 19;
+    public static final int ENOTEMPTY = 39;
 
     private Errno() {}
 

@@ -137,6 +137,8 @@ final class LibC {
 
     static native int chmod(String path, int mode) throws LastErrorException;
 
+    static native int flock(int fd, int operation) throws LastErrorException;
+
     static native int dup2(int from, int to) throws LastErrorException;
 
     static native int socketpair(int domain, int type, int protocol, int[] sv) throws LastErrorException;

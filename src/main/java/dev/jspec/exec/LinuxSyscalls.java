@@ -11,6 +11,7 @@ import java.util.List;
 public final class LinuxSyscalls implements Syscalls {
 
     private static final int O_RDONLY = 0;
+    private static final int LOCK_EX = 2;
     private static final int O_RDWR = 2;
     private static final int O_NOCTTY = 0x100;
     private static final long TIOCGWINSZ = 0x5413;
@@ -137,6 +138,23 @@ public final class LinuxSyscalls implements Syscalls {
             LibC.lchown(path, (int) uid, (int) gid);
         } catch (LastErrorException e) {
             throw fail("chown(\"" + path + "\")", e);
+        }
+    }
+
+    @Override
+    public int lockDirectory(String path) {
+        int fd;
+        try {
+            fd = LibC.open(path, O_RDONLY | O_CLOEXEC, 0);
+        } catch (LastErrorException e) {
+            throw fail("open(\"" + path + "\")", e);
+        }
+        try {
+            LibC.flock(fd, LOCK_EX);
+            return fd;
+        } catch (LastErrorException e) {
+            LibC.close(fd);
+            throw fail("flock(\"" + path + "\", LOCK_EX)", e);
         }
     }
 

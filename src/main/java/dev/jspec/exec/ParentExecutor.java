@@ -9,9 +9,7 @@ import dev.jspec.plan.PlanCodec;
 import dev.jspec.plan.Step;
 import dev.jspec.plan.StepText;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -32,9 +30,14 @@ public final class ParentExecutor {
     private final Syscalls sys;
     private final Plan plan;
     private final Stdio stdio;
-    private final Deque<String> createdCgroups = new ArrayDeque<>();
+    private final CgroupCleanup planned;
+    /** The container's own directories this run made or took over (not one another container holds). */
+    private final List<String> ownedLeaves = new ArrayList<>();
+    /** Parent directories this run created that are not jspec's shared parent. */
+    private final List<String> createdParents = new ArrayList<>();
+    /** Locks on hierarchy roots, held from creating a shared parent to creating the container's directory in it. */
+    private final List<Integer> parentLocks = new ArrayList<>();
     private final List<String> joinedCgroups = new ArrayList<>();
-    private final java.util.Set<String> leafCgroups;
     private volatile int initPid = -1;
     private int planWriteFd = -1;
     private int statusReadFd = -1;
@@ -50,10 +53,7 @@ public final class ParentExecutor {
         this.sys = sys;
         this.plan = plan;
         this.stdio = stdio;
-        this.leafCgroups = plan.entries().stream()
-                .filter(e -> e.step() instanceof Step.CgroupJoin)
-                .flatMap(e -> ((Step.CgroupJoin) e.step()).dirs().stream())
-                .collect(java.util.stream.Collectors.toSet());
+        this.planned = CgroupCleanup.of(plan);
     }
 
     /**
@@ -92,9 +92,11 @@ public final class ParentExecutor {
         }
     }
 
-    /** The cgroup directories this run created, deepest first: what teardown removes. */
-    public List<String> createdCgroups() {
-        return List.copyOf(createdCgroups);
+    /** What teardown removes: the container's directories this run owns, and the parents to remove when empty. */
+    public CgroupCleanup cleanup() {
+        List<String> parents = new ArrayList<>(planned.parentDirs());
+        parents.addAll(createdParents);
+        return new CgroupCleanup(ownedLeaves, parents);
     }
 
     /** The master side of the container's terminal, or -1 when it has none. */
@@ -114,7 +116,12 @@ public final class ParentExecutor {
     private void runParentSteps() throws StepFailure {
         FutureTask<Void> task = new FutureTask<>(() -> {
             // The parent steps before the first init step; later ones run when the init asks.
-            runParentStepsFrom(0);
+            try {
+                runParentStepsFrom(0);
+            } finally {
+                parentLocks.forEach(sys::close);
+                parentLocks.clear();
+            }
             return null;
         });
         Thread spawner = new Thread(task, "jspec-spawner");
@@ -149,13 +156,23 @@ public final class ParentExecutor {
     private void execute(Step step) {
         switch (step) {
             case Step.CgroupMkdir s -> {
+                boolean leaf = planned.containerDirs().contains(s.dir());
+                if (s.shared()) {
+                    // Held until the container's directory exists in it (see CgroupRemoval).
+                    parentLocks.add(sys.lockDirectory(s.dir().substring(0, s.dir().lastIndexOf('/'))));
+                }
                 if (sys.kind(s.dir(), true) != Syscalls.FileKind.DIRECTORY) {
                     sys.mkdir(s.dir(), 0755);
-                    createdCgroups.push(s.dir());
-                } else if (leafCgroups.contains(s.dir()) && !sys.readFile(s.dir() + "/cgroup.procs").isBlank()) {
+                    if (!leaf && !s.shared()) {
+                        createdParents.add(s.dir());
+                    }
+                } else if (leaf && !sys.readFile(s.dir() + "/cgroup.procs").isBlank()) {
                     // Another container (perhaps one with this ID under another --root) lives
                     // there; joining it would make its teardown and ours kill each other.
                     throw new SyscallException("mkdir(\"" + s.dir() + "\")", Errno.EBUSY);
+                }
+                if (leaf) {
+                    ownedLeaves.add(s.dir());
                 }
             }
             case Step.CgroupCopyFromParent s -> {
@@ -295,12 +312,13 @@ public final class ParentExecutor {
     }
 
     /**
-     * Removes the cgroup directories this run created, deepest first. Processes still inside
-     * (a container without its own PID namespace can leave some) are killed first.
+     * Removes the container's cgroup directories (processes still inside, which a container
+     * without its own PID namespace can leave, are killed first) and the parents left empty.
      */
     public void removeCgroups() {
-        CgroupRemoval.remove(sys, List.copyOf(createdCgroups));
-        createdCgroups.clear();
+        CgroupRemoval.remove(sys, cleanup());
+        ownedLeaves.clear();
+        createdParents.clear();
     }
 
     private void closeQuietly(int fd) {

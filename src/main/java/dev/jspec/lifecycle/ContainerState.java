@@ -9,7 +9,8 @@ import java.util.Map;
  * what teardown needs (the cgroup directories jspec created).
  *
  * @param status creating, created, running or stopped
- * @param createdCgroups directories to remove on delete, deepest first
+ * @param cgroups the container's own cgroup directories: killed, emptied and removed on delete
+ * @param parentCgroups parent directories to remove on delete when nothing else is in them, deepest first
  */
 public record ContainerState(
         String id,
@@ -17,7 +18,7 @@ public record ContainerState(
         int pid,
         String bundle,
         List<String> cgroups,
-        List<String> createdCgroups) {
+        List<String> parentCgroups) {
 
     public static final String OCI_VERSION = "1.2.0";
 
@@ -29,7 +30,7 @@ public record ContainerState(
         b.append(",\"pid\":").append(pid);
         b.append(",\"bundle\":").append(quote(bundle));
         b.append(",\"cgroups\":").append(list(cgroups));
-        b.append(",\"createdCgroups\":").append(list(createdCgroups));
+        b.append(",\"parentCgroups\":").append(list(parentCgroups));
         return b.append("}\n").toString();
     }
 
@@ -49,7 +50,7 @@ public record ContainerState(
     public static ContainerState fromJson(String json) {
         Map<?, ?> m = (Map<?, ?>) PlanCodec.parseJson(json);
         return new ContainerState((String) m.get("id"), (String) m.get("status"), ((Number) m.get("pid")).intValue(),
-                (String) m.get("bundle"), strings(m.get("cgroups")), strings(m.get("createdCgroups")));
+                (String) m.get("bundle"), strings(m.get("cgroups")), strings(m.get("parentCgroups")));
     }
 
     private static List<String> strings(Object o) {

@@ -14,8 +14,13 @@ public sealed interface Step {
 
     // ---- cgroups (parent) ----
 
-    /** mkdir of one cgroup directory; removed again on teardown. */
-    record CgroupMkdir(String dir) implements Step {}
+    /**
+     * mkdir of one cgroup directory, unless it exists. A {@code shared} directory is a parent
+     * every jspec container shares (the default {@code /jspec}): created by whichever comes
+     * first and removed by whichever leaves it empty. Any other directory this run creates is
+     * removed on teardown.
+     */
+    record CgroupMkdir(String dir, boolean shared) implements Step {}
 
     /** v1 cpuset: copy {@code file} (cpuset.cpus or cpuset.mems) from the parent directory when empty, else joining fails with ENOSPC. */
     record CgroupCopyFromParent(String dir, String file) implements Step {}

@@ -10,7 +10,7 @@ public final class StepText {
 
     public static String call(Step step) {
         return switch (step) {
-            case Step.CgroupMkdir s -> "mkdir(" + q(s.dir()) + ")";
+            case Step.CgroupMkdir s -> "mkdir(" + q(s.dir()) + ")" + (s.shared() ? " [shared by jspec's containers]" : "");
             case Step.CgroupCopyFromParent s -> "copy " + s.file() + " from parent into " + q(s.dir());
             case Step.CgroupWrite s -> "write(" + q(s.dir() + "/" + s.file()) + ", " + q(s.value()) + ")";
             case Step.AttachDeviceFilter s -> "bpf(BPF_PROG_LOAD, CGROUP_DEVICE, " + s.rules().size() + " rules) + bpf(BPF_PROG_ATTACH, "

@@ -32,16 +32,16 @@ class CgroupPlannerTest {
         f.resources = new Spec.Resources(List.of(), null, null, new Spec.Pids(10), null, List.of(), null, Map.of());
         CgroupPlanner.CgroupPlan plan = CgroupPlanner.plan(f.build(), "c1", host);
         assertEquals(List.of(
-                new Step.CgroupMkdir("/cg/cpu,cpuacct/jspec"),
-                new Step.CgroupMkdir("/cg/cpu,cpuacct/jspec/c1"),
-                new Step.CgroupMkdir("/cg/cpuset/jspec"),
+                new Step.CgroupMkdir("/cg/cpu,cpuacct/jspec", true),
+                new Step.CgroupMkdir("/cg/cpu,cpuacct/jspec/c1", false),
+                new Step.CgroupMkdir("/cg/cpuset/jspec", true),
                 new Step.CgroupCopyFromParent("/cg/cpuset/jspec", "cpuset.cpus"),
                 new Step.CgroupCopyFromParent("/cg/cpuset/jspec", "cpuset.mems"),
-                new Step.CgroupMkdir("/cg/cpuset/jspec/c1"),
+                new Step.CgroupMkdir("/cg/cpuset/jspec/c1", false),
                 new Step.CgroupCopyFromParent("/cg/cpuset/jspec/c1", "cpuset.cpus"),
                 new Step.CgroupCopyFromParent("/cg/cpuset/jspec/c1", "cpuset.mems"),
-                new Step.CgroupMkdir("/cg/pids/jspec"),
-                new Step.CgroupMkdir("/cg/pids/jspec/c1"),
+                new Step.CgroupMkdir("/cg/pids/jspec", true),
+                new Step.CgroupMkdir("/cg/pids/jspec/c1", false),
                 new Step.CgroupWrite("/cg/pids/jspec/c1", "pids.max", "10")), plan.steps());
         assertEquals(List.of("/cg/cpu,cpuacct/jspec/c1", "/cg/cpuset/jspec/c1", "/cg/pids/jspec/c1"), plan.leafDirs());
         assertTrue(plan.notes().stream().anyMatch(n -> n.contains("devices") && n.contains("NOT restricted")));
@@ -62,8 +62,8 @@ class CgroupPlannerTest {
                 null, new Spec.Pids(64), null, List.of(), null, Map.of("cgroup.freeze", "0"));
         CgroupPlanner.CgroupPlan plan = CgroupPlanner.plan(f.build(), "c1", SpecFixture.V2);
         assertEquals(List.of(
-                new Step.CgroupMkdir("/sys/fs/cgroup/jspec"),
-                new Step.CgroupMkdir("/sys/fs/cgroup/jspec/c1"),
+                new Step.CgroupMkdir("/sys/fs/cgroup/jspec", true),
+                new Step.CgroupMkdir("/sys/fs/cgroup/jspec/c1", false),
                 new Step.CgroupWrite("/sys/fs/cgroup", "cgroup.subtree_control", "+memory +pids"),
                 new Step.CgroupWrite("/sys/fs/cgroup/jspec", "cgroup.subtree_control", "+memory +pids"),
                 new Step.CgroupWrite("/sys/fs/cgroup/jspec/c1", "pids.max", "64"),

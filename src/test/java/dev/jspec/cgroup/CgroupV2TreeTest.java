@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jspec.exec.LinuxSyscalls;
+import dev.jspec.exec.CgroupCleanup;
 import dev.jspec.exec.ParentExecutor;
 import dev.jspec.exec.StepFailure;
 import dev.jspec.exec.Syscalls;
@@ -224,24 +225,33 @@ class CgroupV2TreeTest {
         assertEquals("200000000", read(leaf + "memory.high"));
         assertEquals("1", read(leaf + "memory.oom.group"));
 
-        assertEquals(List.of(mount + "/jspec/c1", mount + "/jspec"), px.createdCgroups());
+        assertEquals(new CgroupCleanup(List.of(mount + "/jspec/c1"), List.of(mount + "/jspec")), px.cleanup());
         px.removeCgroups();
         assertFalse(Files.exists(mount.resolve("jspec")));
         assertTrue(Files.exists(mount.resolve("cgroup.subtree_control")), "the mount itself is never removed");
     }
 
     @Test
-    void anExistingParentIsKeptOnTeardown() throws Exception {
+    void theSharedParentStaysWhileAnotherContainerUsesItAndGoesWithTheLast() throws Exception {
         HostFacts host = host();
         Files.createDirectory(mount.resolve("jspec"));
         createInterfaceFiles(mount.resolve("jspec"), List.of());
+        Files.createDirectory(mount.resolve("jspec/other"));
         Planner.Planned planned = Planner.planWithNotes(fullResources(), new PlanContext(ID, SpecFixture.BUNDLE, host));
         ParentExecutor px = new ParentExecutor(cgroupfs(), cgroupSteps(planned.plan()), ParentExecutor.Stdio.INHERIT);
         px.spawn();
-        assertEquals(List.of(mount + "/jspec/c1"), px.createdCgroups());
         px.removeCgroups();
         assertFalse(Files.exists(mount.resolve("jspec/c1")));
-        assertTrue(Files.isDirectory(mount.resolve("jspec")));
+        assertTrue(Files.isDirectory(mount.resolve("jspec")), "another container's cgroup is still in it");
+
+        // The other container leaves; this one's teardown, run again, takes the parent with it.
+        try (var files = Files.walk(mount.resolve("jspec/other"))) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        px.removeCgroups();
+        assertFalse(Files.exists(mount.resolve("jspec")), "the last one out removes the shared parent");
     }
 
     @Test

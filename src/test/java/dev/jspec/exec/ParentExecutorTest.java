@@ -20,8 +20,8 @@ class ParentExecutorTest {
     void parentStepsRunInOrderAndTheInitJoinsItsCgroup() throws Exception {
         RecordingSyscalls sys = new RecordingSyscalls();
         Plan plan = plan(
-                new Step.CgroupMkdir("/cg/pids/jspec"),
-                new Step.CgroupMkdir("/cg/pids/jspec/c1"),
+                new Step.CgroupMkdir("/cg/pids/jspec", true),
+                new Step.CgroupMkdir("/cg/pids/jspec/c1", false),
                 new Step.CgroupWrite("/cg/pids/jspec/c1", "pids.max", "10"),
                 new Step.Unshare(List.of("mount", "pid")),
                 new Step.Spawn(List.of("/java", "Init"), false),
@@ -29,6 +29,7 @@ class ParentExecutorTest {
         ParentExecutor px = new ParentExecutor(sys, plan, ParentExecutor.Stdio.INHERIT);
         assertEquals(4242, px.start());
         assertEquals(List.of(
+                "lock /cg/pids",
                 "mkdir /cg/pids/jspec",
                 "mkdir /cg/pids/jspec/c1",
                 "write /cg/pids/jspec/c1/pids.max 10",
@@ -36,22 +37,22 @@ class ParentExecutorTest {
                 "pipe", "pipe",
                 "spawn /java",
                 "write /cg/pids/jspec/c1/cgroup.procs 4242"), sys.calls);
-        assertEquals(List.of("/cg/pids/jspec/c1", "/cg/pids/jspec"), px.createdCgroups());
+        assertEquals(new CgroupCleanup(List.of("/cg/pids/jspec/c1"), List.of("/cg/pids/jspec")), px.cleanup());
     }
 
     @Test
     void aRejectedLimitRollsBackEveryCgroupDirectoryMade() {
         RecordingSyscalls sys = new RecordingSyscalls().failOn("write /cg/memory/jspec/c1/memory.limit_in_bytes", Errno.EINVAL);
         Plan plan = plan(
-                new Step.CgroupMkdir("/cg/memory/jspec"),
-                new Step.CgroupMkdir("/cg/memory/jspec/c1"),
+                new Step.CgroupMkdir("/cg/memory/jspec", true),
+                new Step.CgroupMkdir("/cg/memory/jspec/c1", false),
                 new Step.CgroupWrite("/cg/memory/jspec/c1", "memory.limit_in_bytes", "12"),
                 new Step.Spawn(List.of("/java"), false));
         StepFailure f = assertThrows(StepFailure.class, () -> new ParentExecutor(sys, plan, ParentExecutor.Stdio.INHERIT).start());
         assertTrue(f.getMessage().startsWith("step 3 write(\"/cg/memory/jspec/c1/memory.limit_in_bytes\", \"12\"): EINVAL"),
                 f.getMessage());
-        assertEquals(List.of("rmdir /cg/memory/jspec/c1", "rmdir /cg/memory/jspec"),
-                sys.calls.subList(sys.calls.size() - 2, sys.calls.size()));
+        assertEquals(List.of("rmdir /cg/memory/jspec/c1", "lock /cg/memory", "rmdir /cg/memory/jspec"),
+                sys.calls.subList(sys.calls.size() - 3, sys.calls.size()));
         assertTrue(sys.calls.stream().noneMatch(c -> c.startsWith("spawn")));
     }
 
@@ -59,8 +60,8 @@ class ParentExecutorTest {
     void aDeviceFilterIsBuiltFromItsRulesAndARefusalRollsBack() {
         RecordingSyscalls sys = new RecordingSyscalls().failOn("bpf_attach_device", Errno.EPERM);
         Plan plan = plan(
-                new Step.CgroupMkdir("/cg/jspec"),
-                new Step.CgroupMkdir("/cg/jspec/c1"),
+                new Step.CgroupMkdir("/cg/jspec", true),
+                new Step.CgroupMkdir("/cg/jspec/c1", false),
                 new Step.AttachDeviceFilter("/cg/jspec/c1", List.of("deny a", "allow c 1:3 rwm")),
                 new Step.Spawn(List.of("/java"), false));
         StepFailure f = assertThrows(StepFailure.class, () -> new ParentExecutor(sys, plan, ParentExecutor.Stdio.INHERIT).start());
@@ -68,16 +69,42 @@ class ParentExecutorTest {
                 + "BPF_CGROUP_DEVICE): EPERM") && f.getMessage().contains("CAP_SYS_ADMIN"), f.getMessage());
         // Six instructions of prologue, one block of five, the default of two.
         assertTrue(sys.calls.contains("bpf_attach_device /cg/jspec/c1 13 insns"), sys.calls.toString());
-        assertEquals(List.of("rmdir /cg/jspec/c1", "rmdir /cg/jspec"), sys.calls.subList(sys.calls.size() - 2, sys.calls.size()));
+        assertEquals(List.of("rmdir /cg/jspec/c1", "lock /cg", "rmdir /cg/jspec"), sys.calls.subList(sys.calls.size() - 3, sys.calls.size()));
     }
 
     @Test
-    void anExistingParentCgroupIsNotRemoved() throws Exception {
+    void theSharedParentIsLeftForWhoeverLeavesItEmptyEvenWhenAnotherContainerMadeIt() throws Exception {
         RecordingSyscalls sys = new RecordingSyscalls().file("/cg/pids/jspec", Syscalls.FileKind.DIRECTORY);
-        Plan plan = plan(new Step.CgroupMkdir("/cg/pids/jspec"), new Step.CgroupMkdir("/cg/pids/jspec/c2"));
+        Plan plan = plan(new Step.CgroupMkdir("/cg/pids/jspec", true), new Step.CgroupMkdir("/cg/pids/jspec/c2", false));
         ParentExecutor px = new ParentExecutor(sys, plan, ParentExecutor.Stdio.INHERIT);
         px.start();
-        assertEquals(List.of("/cg/pids/jspec/c2"), px.createdCgroups());
+        // Made by another container, it is still this one's to remove if it leaves it empty.
+        assertEquals(new CgroupCleanup(List.of("/cg/pids/jspec/c2"), List.of("/cg/pids/jspec")), px.cleanup());
+    }
+
+    @Test
+    void anExistingParentOfAConfiguredPathIsNotRemoved() throws Exception {
+        RecordingSyscalls sys = new RecordingSyscalls().file("/cg/pids/admin", Syscalls.FileKind.DIRECTORY);
+        Plan plan = plan(new Step.CgroupMkdir("/cg/pids/admin", false), new Step.CgroupMkdir("/cg/pids/admin/made", false),
+                new Step.CgroupMkdir("/cg/pids/admin/made/c4", false));
+        ParentExecutor px = new ParentExecutor(sys, plan, ParentExecutor.Stdio.INHERIT);
+        px.start();
+        assertEquals(new CgroupCleanup(List.of("/cg/pids/admin/made/c4"), List.of("/cg/pids/admin/made")), px.cleanup());
+    }
+
+    @Test
+    void aSharedParentStillInUseIsLeftQuietly() {
+        RecordingSyscalls parentBusy = new RecordingSyscalls() {
+            @Override public void rmdir(String path) {
+                super.rmdir(path);
+                if (path.equals("/cg/pids/jspec")) {
+                    throw new SyscallException("rmdir " + path, Errno.EBUSY);
+                }
+            }
+        };
+        CgroupRemoval.remove(parentBusy, new CgroupCleanup(List.of("/cg/pids/jspec/c5"), List.of("/cg/pids/jspec")));
+        assertEquals(List.of("read /cg/pids/jspec/c5/cgroup.procs", "rmdir /cg/pids/jspec/c5", "lock /cg/pids",
+                "rmdir /cg/pids/jspec"), parentBusy.calls);
     }
 
     @Test
@@ -87,7 +114,7 @@ class ParentExecutorTest {
                 return path.endsWith("cgroup.procs") ? "777\n" : "";
             }
         }.file("/cg/pids/jspec/c3", Syscalls.FileKind.DIRECTORY);
-        Plan plan = plan(new Step.CgroupMkdir("/cg/pids/jspec/c3"), new Step.Spawn(List.of("/java"), false),
+        Plan plan = plan(new Step.CgroupMkdir("/cg/pids/jspec/c3", false), new Step.Spawn(List.of("/java"), false),
                 new Step.CgroupJoin(List.of("/cg/pids/jspec/c3")));
         StepFailure f = assertThrows(StepFailure.class, () -> new ParentExecutor(sys, plan, ParentExecutor.Stdio.INHERIT).start());
         assertTrue(f.getMessage().contains("EBUSY"), f.getMessage());

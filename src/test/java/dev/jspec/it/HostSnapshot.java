@@ -49,8 +49,6 @@ record HostSnapshot(TreeSet<String> mounts, TreeSet<String> cgroups, TreeSet<Str
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        // An empty /jspec parent may legitimately stay (it is shared by all containers).
-        out.removeIf(d -> d.endsWith("/jspec"));
         return out;
     }
 

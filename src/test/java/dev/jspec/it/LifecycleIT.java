@@ -68,4 +68,27 @@ class LifecycleIT {
         Jspec.Result delete = Jspec.run("delete", "--force", "forced");
         assertEquals(0, delete.exit(), delete.toString());
     }
+
+    /**
+     * The shared /jspec parent is made by the first container and must go with the last,
+     * whichever that is: here the first one leaves while the second still runs.
+     */
+    @Test
+    void theSharedCgroupParentGoesWithTheLastContainerNotTheFirst() throws Exception {
+        Path first = TestBundles.write(work, "first-in", TestBundles.config("first-in",
+                "args: [sleep, '600']\ncwd: /\nenv: [PATH=/bin]", "", ""));
+        Path second = TestBundles.write(work, "last-out", TestBundles.config("last-out",
+                "args: [sleep, '600']\ncwd: /\nenv: [PATH=/bin]", "", ""));
+        try {
+            assertEquals(0, Jspec.run("run", "-d", "--bundle", first.toString(), "first-in").exit());
+            assertEquals(0, Jspec.run("run", "-d", "--bundle", second.toString(), "last-out").exit());
+            assertEquals(0, Jspec.run("delete", "--force", "first-in").exit());
+            assertTrue(Files.isDirectory(Path.of("/sys/fs/cgroup/pids/jspec/last-out"))
+                    || Files.isDirectory(Path.of("/sys/fs/cgroup/jspec/last-out")), "the second container keeps its cgroup");
+        } finally {
+            Jspec.run("delete", "--force", "first-in");
+            assertEquals(0, Jspec.run("delete", "--force", "last-out").exit());
+        }
+        // NoLeftovers then checks that no jspec directory, the shared parent included, stays.
+    }
 }
