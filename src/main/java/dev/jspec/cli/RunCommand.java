@@ -17,9 +17,13 @@ import dev.jspec.spec.ConfigException;
 import dev.jspec.spec.Diagnostic;
 import dev.jspec.spec.LoadedBundle;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -67,6 +71,11 @@ final class RunCommand implements Callable<Integer> {
             bundleDir = bundle != null ? bundle : Path.of(".");
             id = target != null ? target : bundleDir.toAbsolutePath().normalize().getFileName().toString();
         }
+        if (target != null && bundle == null && target.contains("/") && !hasConfig(Path.of(target))) {
+            System.err.println("jspec: " + target + " is not a bundle: no " + String.join(", ", BundleLoader.CONFIG_NAMES)
+                    + " there");
+            return ExitCodes.START_FAILED;
+        }
         String badId = StateStore.checkId(id);
         if (badId != null) {
             System.err.println("jspec: " + badId);
@@ -81,16 +90,20 @@ final class RunCommand implements Callable<Integer> {
                 System.err.println(d);
             }
             return ExitCodes.CONFIG_ERROR;
+        } catch (UncheckedIOException e) {
+            // No bundle there, or no config in it: the container never started.
+            System.err.println("jspec: " + e.getMessage());
+            return ExitCodes.START_FAILED;
         }
         for (Diagnostic w : loaded.warnings()) {
             System.err.println(w);
         }
-        Plan plan = Planner.plan(loaded.spec(), new PlanContext(id, loaded.bundleDir().toString(), Hosts.current()));
         String unsupported = Preflight.unsupported(loaded.spec());
         if (unsupported != null) {
             System.err.println("jspec: " + unsupported);
             return ExitCodes.START_FAILED;
         }
+        Plan plan = Planner.plan(loaded.spec(), new PlanContext(id, loaded.bundleDir().toString(), Hosts.current()));
 
         // Handlers go in before anything is made: a signal during start-up must not kill
         // jspec halfway and orphan a container. Until the init exists, signals wait.
@@ -196,28 +209,27 @@ final class RunCommand implements Callable<Integer> {
 
     /** Signals that arrive before the container's init exists, delivered once it does. */
     private static final class PendingSignals {
-        private final java.util.List<Object[]> pending = new java.util.ArrayList<>();
-        private java.util.function.BiConsumer<String, Integer> target;
+        private record Pending(String name, int number) {}
+
+        private final List<Pending> pending = new ArrayList<>();
+        private BiConsumer<String, Integer> target;
 
         synchronized void deliver(String name, int number) {
             if (target != null) {
                 target.accept(name, number);
             } else {
-                pending.add(new Object[] {name, number});
+                pending.add(new Pending(name, number));
             }
         }
 
-        synchronized void target(java.util.function.BiConsumer<String, Integer> t) {
+        synchronized void target(BiConsumer<String, Integer> t) {
             target = t;
-            for (Object[] p : pending) {
-                t.accept((String) p[0], (Integer) p[1]);
-            }
+            pending.forEach(p -> t.accept(p.name(), p.number()));
             pending.clear();
         }
     }
 
     private static boolean hasConfig(Path dir) {
-        return Files.isRegularFile(dir.resolve("config.yaml")) || Files.isRegularFile(dir.resolve("config.yml"))
-                || Files.isRegularFile(dir.resolve("config.json"));
+        return BundleLoader.CONFIG_NAMES.stream().anyMatch(name -> Files.isRegularFile(dir.resolve(name)));
     }
 }

@@ -5,7 +5,6 @@ import dev.jspec.spec.ConfigException;
 import dev.jspec.spec.Diagnostic;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -65,7 +64,7 @@ final class ValidateCommand implements Callable<Integer> {
                 }
             } catch (UncheckedIOException e) {
                 unreadable = true;
-                err.println("jspec validate: " + describe(path, e));
+                err.println("jspec validate: " + e.getMessage());
                 if (Main.debug()) {
                     e.printStackTrace(err);
                 }
@@ -74,12 +73,5 @@ final class ValidateCommand implements Callable<Integer> {
         out.flush();
         err.flush();
         return unreadable ? ExitCodes.FAILURE : invalid ? ExitCodes.CONFIG_ERROR : ExitCodes.OK;
-    }
-
-    private static String describe(Path path, UncheckedIOException e) {
-        if (e.getCause() instanceof NoSuchFileException missing) {
-            return missing.getFile() + ": " + (missing.getReason() == null ? "no such file or directory" : missing.getReason());
-        }
-        return path + ": " + e.getMessage();
     }
 }

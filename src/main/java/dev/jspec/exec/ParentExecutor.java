@@ -205,11 +205,12 @@ public final class ParentExecutor {
         // With a terminal, the init opens it inside the container (so that it lives in the
         // container's devpts) and sends the master back over this socket.
         int[] console = s.terminal() ? sys.socketpair() : null;
-        int[] dup2s = console == null
-                ? new int[] {stdio.in(), 0, stdio.out(), 1, stdio.err(), 2,
-                    planPipe[0], InitMain.PLAN_FD, statusPipe[1], InitMain.STATUS_FD}
-                : new int[] {stdio.in(), 0, stdio.out(), 1, stdio.err(), 2,
-                    planPipe[0], InitMain.PLAN_FD, statusPipe[1], InitMain.STATUS_FD, console[1], InitExecutor.CONSOLE_FD};
+        List<Integer> moves = new ArrayList<>(List.of(stdio.in(), 0, stdio.out(), 1, stdio.err(), 2,
+                planPipe[0], InitMain.PLAN_FD, statusPipe[1], InitMain.STATUS_FD));
+        if (console != null) {
+            moves.addAll(List.of(console[1], InitExecutor.CONSOLE_FD));
+        }
+        int[] dup2s = moves.stream().mapToInt(Integer::intValue).toArray();
         try {
             initPid = sys.spawn(s.argv().get(0), s.argv(), List.of(), dup2s);
             if (console != null) {

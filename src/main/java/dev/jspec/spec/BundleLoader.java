@@ -71,6 +71,11 @@ public final class BundleLoader {
         return SpecBinder.bind(parsed.tree());
     }
 
+    /** An exception whose message is the sentence a user reads: {@code PATH: reason}. */
+    private static UncheckedIOException missing(Path path, String reason) {
+        return new UncheckedIOException(path + ": " + reason, new NoSuchFileException(path.toString(), null, reason));
+    }
+
     /** The config file {@code bundleOrConfig} names: itself, or the preferred config in that directory. */
     static Path configFile(Path bundleOrConfig) {
         if (Files.isDirectory(bundleOrConfig)) {
@@ -80,11 +85,10 @@ public final class BundleLoader {
                     return candidate;
                 }
             }
-            throw new UncheckedIOException(new NoSuchFileException(bundleOrConfig.toString(), null,
-                    "no config.yaml, config.yml or config.json in this bundle directory"));
+            throw missing(bundleOrConfig, "no config.yaml, config.yml or config.json in this bundle directory");
         }
         if (!Files.exists(bundleOrConfig)) {
-            throw new UncheckedIOException(new NoSuchFileException(bundleOrConfig.toString(), null, "no such bundle or config file"));
+            throw missing(bundleOrConfig, "no such bundle or config file");
         }
         return bundleOrConfig;
     }
