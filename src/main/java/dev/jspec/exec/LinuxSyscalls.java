@@ -75,11 +75,7 @@ public final class LinuxSyscalls implements Syscalls {
 
     @Override
     public void mkdir(String path, int mode) {
-        try {
-            LibC.mkdir(path, mode);
-        } catch (LastErrorException e) {
-            throw fail("mkdir(\"" + path + "\")", e);
-        }
+        check("mkdir(\"" + path + "\")", () -> LibC.mkdir(path, mode));
     }
 
     @Override
@@ -102,29 +98,17 @@ public final class LinuxSyscalls implements Syscalls {
 
     @Override
     public void rmdir(String path) {
-        try {
-            LibC.rmdir(path);
-        } catch (LastErrorException e) {
-            throw fail("rmdir(\"" + path + "\")", e);
-        }
+        check("rmdir(\"" + path + "\")", () -> LibC.rmdir(path));
     }
 
     @Override
     public void touch(String path) {
-        try {
-            LibC.close(LibC.open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644));
-        } catch (LastErrorException e) {
-            throw fail("open(\"" + path + "\", O_CREAT)", e);
-        }
+        check("open(\"" + path + "\", O_CREAT)", () -> LibC.close(LibC.open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644)));
     }
 
     @Override
     public void mknod(String path, int modeAndType, long major, long minor) {
-        try {
-            LibC.mknod(path, modeAndType, makedev(major, minor));
-        } catch (LastErrorException e) {
-            throw fail("mknod(\"" + path + "\")", e);
-        }
+        check("mknod(\"" + path + "\")", () -> LibC.mknod(path, modeAndType, makedev(major, minor)));
     }
 
     /** glibc's makedev encoding of a 64-bit dev_t. */
@@ -134,21 +118,12 @@ public final class LinuxSyscalls implements Syscalls {
 
     @Override
     public void chown(String path, long uid, long gid) {
-        try {
-            LibC.lchown(path, (int) uid, (int) gid);
-        } catch (LastErrorException e) {
-            throw fail("chown(\"" + path + "\")", e);
-        }
+        check("chown(\"" + path + "\")", () -> LibC.lchown(path, (int) uid, (int) gid));
     }
 
     @Override
     public int lockDirectory(String path) {
-        int fd;
-        try {
-            fd = LibC.open(path, O_RDONLY | O_CLOEXEC, 0);
-        } catch (LastErrorException e) {
-            throw fail("open(\"" + path + "\")", e);
-        }
+        int fd = (int) check("open(\"" + path + "\")", () -> LibC.open(path, O_RDONLY | O_CLOEXEC, 0));
         try {
             LibC.flock(fd, LOCK_EX);
             return fd;
@@ -160,20 +135,12 @@ public final class LinuxSyscalls implements Syscalls {
 
     @Override
     public void chmod(String path, int mode) {
-        try {
-            LibC.chmod(path, mode);
-        } catch (LastErrorException e) {
-            throw fail("chmod(\"" + path + "\")", e);
-        }
+        check("chmod(\"" + path + "\")", () -> LibC.chmod(path, mode));
     }
 
     @Override
     public void dup2(int from, int to) {
-        try {
-            LibC.dup2(from, to);
-        } catch (LastErrorException e) {
-            throw fail("dup2(" + from + ", " + to + ")", e);
-        }
+        check("dup2(" + from + ", " + to + ")", () -> LibC.dup2(from, to));
     }
 
     @Override
@@ -244,30 +211,17 @@ public final class LinuxSyscalls implements Syscalls {
 
     @Override
     public void symlink(String target, String linkPath) {
-        try {
-            LibC.symlink(target, linkPath);
-        } catch (LastErrorException e) {
-            throw fail("symlink(\"" + target + "\", \"" + linkPath + "\")", e);
-        }
+        check("symlink(\"" + target + "\", \"" + linkPath + "\")", () -> LibC.symlink(target, linkPath));
     }
 
     @Override
     public void unlink(String path) {
-        try {
-            LibC.unlink(path);
-        } catch (LastErrorException e) {
-            throw fail("unlink(\"" + path + "\")", e);
-        }
+        check("unlink(\"" + path + "\")", () -> LibC.unlink(path));
     }
 
     @Override
     public void writeFile(String path, String value) {
-        int fd;
-        try {
-            fd = LibC.open(path, O_WRONLY | O_CLOEXEC | O_TRUNC, 0);
-        } catch (LastErrorException e) {
-            throw fail("open(\"" + path + "\")", e);
-        }
+        int fd = (int) check("open(\"" + path + "\")", () -> LibC.open(path, O_WRONLY | O_CLOEXEC | O_TRUNC, 0));
         try {
             byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
             LibC.write(fd, bytes, bytes.length);
@@ -280,12 +234,7 @@ public final class LinuxSyscalls implements Syscalls {
 
     @Override
     public String readFile(String path) {
-        int fd;
-        try {
-            fd = LibC.open(path, O_RDONLY | O_CLOEXEC, 0);
-        } catch (LastErrorException e) {
-            throw fail("open(\"" + path + "\")", e);
-        }
+        int fd = (int) check("open(\"" + path + "\")", () -> LibC.open(path, O_RDONLY | O_CLOEXEC, 0));
         try {
             StringBuilder out = new StringBuilder();
             byte[] buf = new byte[4096];
@@ -303,29 +252,17 @@ public final class LinuxSyscalls implements Syscalls {
 
     @Override
     public void chdir(String path) {
-        try {
-            LibC.chdir(path);
-        } catch (LastErrorException e) {
-            throw fail("chdir(\"" + path + "\")", e);
-        }
+        check("chdir(\"" + path + "\")", () -> LibC.chdir(path));
     }
 
     @Override
     public void mount(String source, String target, String fstype, long flags, String data) {
-        try {
-            LibC.mount(source, target, fstype, flags, data);
-        } catch (LastErrorException e) {
-            throw fail("mount", e);
-        }
+        check("mount", () -> LibC.mount(source, target, fstype, flags, data));
     }
 
     @Override
     public void umount2(String target, int flags) {
-        try {
-            LibC.umount2(target, flags);
-        } catch (LastErrorException e) {
-            throw fail("umount2(\"" + target + "\")", e);
-        }
+        check("umount2(\"" + target + "\")", () -> LibC.umount2(target, flags));
     }
 
     @Override
@@ -334,11 +271,7 @@ public final class LinuxSyscalls implements Syscalls {
         byte[] attr = new byte[32];
         putLong(attr, 0, attrSet);
         putLong(attr, 8, attrClr);
-        try {
-            LibC.syscall(SyscallNumbers.MOUNT_SETATTR, AT_FDCWD, target, recursive ? MountFlags.AT_RECURSIVE : 0, attr, attr.length);
-        } catch (LastErrorException e) {
-            throw fail("mount_setattr(\"" + target + "\")", e);
-        }
+        check("mount_setattr(\"" + target + "\")", () -> LibC.syscall(SyscallNumbers.MOUNT_SETATTR, AT_FDCWD, target, recursive ? MountFlags.AT_RECURSIVE : 0, attr, attr.length));
     }
 
     // bpf(2): commands, program and attach types, flags (include/uapi/linux/bpf.h).
@@ -367,12 +300,7 @@ public final class LinuxSyscalls implements Syscalls {
         try {
             // O_RDONLY without O_DIRECTORY (whose value differs by architecture): the kernel
             // checks that the descriptor is a cgroup directory itself, with EBADF.
-            int dir;
-            try {
-                dir = LibC.open(cgroupDir, O_RDONLY | O_CLOEXEC, 0);
-            } catch (LastErrorException e) {
-                throw fail("open(\"" + cgroupDir + "\")", e);
-            }
+            int dir = (int) check("open(\"" + cgroupDir + "\")", () -> LibC.open(cgroupDir, O_RDONLY | O_CLOEXEC, 0));
             try {
                 // A reused cgroup directory still carries its previous container's program, and with
                 // BPF_F_ALLOW_MULTI every program must allow an access: replace it, as runc does. The
@@ -500,30 +428,17 @@ public final class LinuxSyscalls implements Syscalls {
 
     @Override
     public void pivotRoot(String newRoot, String putOld) {
-        try {
-            LibC.syscall(SyscallNumbers.PIVOT_ROOT, newRoot, putOld);
-        } catch (LastErrorException e) {
-            throw fail("pivot_root", e);
-        }
+        check("pivot_root", () -> LibC.syscall(SyscallNumbers.PIVOT_ROOT, newRoot, putOld));
     }
 
     @Override
     public void unshare(int flags) {
-        try {
-            LibC.unshare(flags);
-        } catch (LastErrorException e) {
-            throw fail("unshare", e);
-        }
+        check("unshare", () -> LibC.unshare(flags));
     }
 
     @Override
     public void setns(String path, int nstype) {
-        int fd;
-        try {
-            fd = LibC.open(path, O_RDONLY | O_CLOEXEC, 0);
-        } catch (LastErrorException e) {
-            throw fail("open(\"" + path + "\")", e);
-        }
+        int fd = (int) check("open(\"" + path + "\")", () -> LibC.open(path, O_RDONLY | O_CLOEXEC, 0));
         try {
             LibC.setns(fd, nstype);
         } catch (LastErrorException e) {
@@ -535,38 +450,22 @@ public final class LinuxSyscalls implements Syscalls {
 
     @Override
     public void sethostname(String name) {
-        try {
-            LibC.sethostname(name, name.getBytes(StandardCharsets.UTF_8).length);
-        } catch (LastErrorException e) {
-            throw fail("sethostname", e);
-        }
+        check("sethostname", () -> LibC.sethostname(name, name.getBytes(StandardCharsets.UTF_8).length));
     }
 
     @Override
     public void setdomainname(String name) {
-        try {
-            LibC.setdomainname(name, name.getBytes(StandardCharsets.UTF_8).length);
-        } catch (LastErrorException e) {
-            throw fail("setdomainname", e);
-        }
+        check("setdomainname", () -> LibC.setdomainname(name, name.getBytes(StandardCharsets.UTF_8).length));
     }
 
     @Override
     public void setrlimit(int resource, long soft, long hard) {
-        try {
-            LibC.prlimit(0, resource, new long[] {soft, hard}, null);
-        } catch (LastErrorException e) {
-            throw fail("prlimit", e);
-        }
+        check("prlimit", () -> LibC.prlimit(0, resource, new long[] {soft, hard}, null));
     }
 
     @Override
     public void prctl(int option, long arg2, long arg3) {
-        try {
-            LibC.prctl(option, arg2, arg3, 0, 0);
-        } catch (LastErrorException e) {
-            throw fail("prctl(" + option + ", " + arg2 + ")", e);
-        }
+        check("prctl(" + option + ", " + arg2 + ")", () -> LibC.prctl(option, arg2, arg3, 0, 0));
     }
 
     @Override
@@ -575,29 +474,17 @@ public final class LinuxSyscalls implements Syscalls {
         for (int i = 0; i < g.length; i++) {
             g[i] = (int) (long) gids.get(i);
         }
-        try {
-            LibC.setgroups(g.length, g.length == 0 ? null : g);
-        } catch (LastErrorException e) {
-            throw fail("setgroups", e);
-        }
+        check("setgroups", () -> LibC.setgroups(g.length, g.length == 0 ? null : g));
     }
 
     @Override
     public void setresgid(long gid) {
-        try {
-            LibC.setresgid((int) gid, (int) gid, (int) gid);
-        } catch (LastErrorException e) {
-            throw fail("setresgid", e);
-        }
+        check("setresgid", () -> LibC.setresgid((int) gid, (int) gid, (int) gid));
     }
 
     @Override
     public void setresuid(long uid) {
-        try {
-            LibC.setresuid((int) uid, (int) uid, (int) uid);
-        } catch (LastErrorException e) {
-            throw fail("setresuid", e);
-        }
+        check("setresuid", () -> LibC.setresuid((int) uid, (int) uid, (int) uid));
     }
 
     @Override
@@ -613,48 +500,27 @@ public final class LinuxSyscalls implements Syscalls {
             (int) effective, (int) permitted, (int) inheritable,
             (int) (effective >>> 32), (int) (permitted >>> 32), (int) (inheritable >>> 32)
         };
-        try {
-            LibC.capset(header, data);
-        } catch (LastErrorException e) {
-            throw fail("capset", e);
-        }
+        check("capset", () -> LibC.capset(header, data));
     }
 
     @Override
     public void closeRangeCloexec(int first) {
-        try {
-            LibC.close_range(first, -1, CLOSE_RANGE_CLOEXEC);
-        } catch (LastErrorException e) {
-            throw fail("close_range", e);
-        }
+        check("close_range", () -> LibC.close_range(first, -1, CLOSE_RANGE_CLOEXEC));
     }
 
     @Override
     public void setsid() {
-        try {
-            LibC.setsid();
-        } catch (LastErrorException e) {
-            throw fail("setsid", e);
-        }
+        check("setsid", () -> LibC.setsid());
     }
 
     @Override
     public void setControllingTerminal(int fd) {
-        try {
-            LibC.ioctl(fd, TIOCSCTTY, 0L);
-        } catch (LastErrorException e) {
-            throw fail("ioctl(TIOCSCTTY)", e);
-        }
+        check("ioctl(TIOCSCTTY)", () -> LibC.ioctl(fd, TIOCSCTTY, 0L));
     }
 
     @Override
     public void linkUp(String name) {
-        int sock;
-        try {
-            sock = LibC.socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        } catch (LastErrorException e) {
-            throw fail("socket(AF_INET)", e);
-        }
+        int sock = (int) check("socket(AF_INET)", () -> LibC.socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
         // struct ifreq: 16 bytes of name, then the union whose first member is short ifr_flags.
         try (Memory ifr = new Memory(40)) {
             ifr.clear();
@@ -672,11 +538,7 @@ public final class LinuxSyscalls implements Syscalls {
 
     @Override
     public void execve(String path, List<String> argv, List<String> env) {
-        try {
-            LibC.execve(path, new StringArray(argv.toArray(String[]::new)), new StringArray(env.toArray(String[]::new)));
-        } catch (LastErrorException e) {
-            throw fail("execve(\"" + path + "\")", e);
-        }
+        check("execve(\"" + path + "\")", () -> LibC.execve(path, new StringArray(argv.toArray(String[]::new)), new StringArray(env.toArray(String[]::new))));
         throw new IllegalStateException("execve returned");
     }
 
@@ -751,11 +613,7 @@ public final class LinuxSyscalls implements Syscalls {
 
     @Override
     public void close(int fd) {
-        try {
-            LibC.close(fd);
-        } catch (LastErrorException e) {
-            throw fail("close(" + fd + ")", e);
-        }
+        check("close(" + fd + ")", () -> LibC.close(fd));
     }
 
     @Override
@@ -775,11 +633,7 @@ public final class LinuxSyscalls implements Syscalls {
 
     @Override
     public void kill(int pid, int signal) {
-        try {
-            LibC.kill(pid, signal);
-        } catch (LastErrorException e) {
-            throw fail("kill(" + pid + ", " + signal + ")", e);
-        }
+        check("kill(" + pid + ", " + signal + ")", () -> LibC.kill(pid, signal));
     }
 
     @Override
@@ -852,10 +706,21 @@ public final class LinuxSyscalls implements Syscalls {
 
     @Override
     public void restoreTerminal(int fd, byte[] saved) {
+        check("tcsetattr", () -> LibC.tcsetattr(fd, TCSANOW, saved));
+    }
+
+    /** A glibc call that sets errno on failure, so that {@link #check} can turn it into a SyscallException. */
+    @FunctionalInterface
+    private interface Call {
+        long run() throws LastErrorException;
+    }
+
+    /** Runs {@code call}; a failure becomes a {@link SyscallException} naming {@code what} and the errno. */
+    private static long check(String what, Call call) {
         try {
-            LibC.tcsetattr(fd, TCSANOW, saved);
+            return call.run();
         } catch (LastErrorException e) {
-            throw fail("tcsetattr", e);
+            throw fail(what, e);
         }
     }
 
