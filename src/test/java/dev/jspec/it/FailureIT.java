@@ -4,15 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A config that fails at each kind of step: a located one-line error, the right exit
@@ -25,17 +23,8 @@ class FailureIT {
 
     private static final Pattern STEP_ERROR = Pattern.compile("^jspec: step \\d+ .+: E[A-Z]+ \\(.+\\).*\\n$");
 
-    private static Path work;
-
-    @BeforeAll
-    static void setUp() throws IOException {
-        work = Files.createTempDirectory("jspec-fail-it");
-    }
-
-    @AfterAll
-    static void tearDown() throws IOException {
-        TestBundles.deleteTree(work);
-    }
+    @TempDir
+    static Path work;
 
     private static Jspec.Result run(String name, String mounts, String linux) throws IOException {
         Path bundle = TestBundles.write(work, name,

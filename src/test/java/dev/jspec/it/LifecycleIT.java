@@ -3,15 +3,13 @@ package dev.jspec.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A detached container through state, list, kill and delete. */
 @Tag("integration")
@@ -19,17 +17,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(NoLeftovers.class)
 class LifecycleIT {
 
-    private static Path work;
-
-    @BeforeAll
-    static void setUp() throws IOException {
-        work = Files.createTempDirectory("jspec-life-it");
-    }
-
-    @AfterAll
-    static void tearDown() throws IOException {
-        TestBundles.deleteTree(work);
-    }
+    @TempDir
+    static Path work;
 
     @Test
     void aDetachedContainerRunsUntilKilledAndDeleteRemovesEverything() throws Exception {

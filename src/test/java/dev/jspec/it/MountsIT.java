@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Every mount type, devices, masked and read-only paths, as the container sees them. */
 @Tag("integration")
@@ -19,19 +19,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(NoLeftovers.class)
 class MountsIT {
 
-    private static Path work;
+    @TempDir
+    static Path work;
     private static Path hostDir;
 
     @BeforeAll
     static void setUp() throws IOException {
-        work = Files.createTempDirectory("jspec-mounts-it");
         hostDir = Files.createDirectories(work.resolve("hostdir"));
         Files.writeString(hostDir.resolve("file.txt"), "from the host\n");
-    }
-
-    @AfterAll
-    static void tearDown() throws IOException {
-        TestBundles.deleteTree(work);
     }
 
     private static Jspec.Result run(String name, String script, String mounts, String linux) throws IOException {

@@ -3,15 +3,13 @@ package dev.jspec.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Joining namespaces by path, sharing the host's, and the ones jspec refuses. */
 @Tag("integration")
@@ -19,17 +17,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(NoLeftovers.class)
 class NamespacesIT {
 
-    private static Path work;
-
-    @BeforeAll
-    static void setUp() throws IOException {
-        work = Files.createTempDirectory("jspec-ns-it");
-    }
-
-    @AfterAll
-    static void tearDown() throws IOException {
-        TestBundles.deleteTree(work);
-    }
+    @TempDir
+    static Path work;
 
     private static String config(String hostname, String script, String namespaces) {
         return """

@@ -3,16 +3,14 @@ package dev.jspec.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The container's process as configured: identity, capabilities, limits. Read back from inside. */
 @Tag("integration")
@@ -20,17 +18,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(NoLeftovers.class)
 class ProcessSetupIT {
 
-    private static Path work;
-
-    @BeforeAll
-    static void setUp() throws IOException {
-        work = Files.createTempDirectory("jspec-proc-it");
-    }
-
-    @AfterAll
-    static void tearDown() throws IOException {
-        TestBundles.deleteTree(work);
-    }
+    @TempDir
+    static Path work;
 
     private static Jspec.Result run(String name, String process) throws IOException {
         Path bundle = TestBundles.write(work, name, TestBundles.config(name, process, "", ""));

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** `jspec run` against the real kernel: namespaces, the root, mounts, the process. Root only. */
 @Tag("integration")
@@ -20,17 +20,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(NoLeftovers.class)
 class RunIT {
 
-    private static Path work;
+    @TempDir
+    static Path work;
 
     @BeforeAll
     static void setUp() throws IOException {
-        work = Files.createTempDirectory("jspec-run-it");
         TestBundles.rootfs();
-    }
-
-    @AfterAll
-    static void tearDown() throws IOException {
-        TestBundles.deleteTree(work);
     }
 
     private static Jspec.Result runSh(String name, String script) throws IOException {

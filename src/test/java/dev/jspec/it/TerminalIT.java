@@ -6,17 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jspec.exec.LinuxSyscalls;
 import dev.jspec.exec.Syscalls;
 import java.io.File;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * `terminal: true` driven as a person would: jspec runs on a pseudo-terminal this test holds
@@ -27,17 +25,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(NoLeftovers.class)
 class TerminalIT {
 
-    private static Path work;
-
-    @BeforeAll
-    static void setUp() throws IOException {
-        work = Files.createTempDirectory("jspec-tty-it");
-    }
-
-    @AfterAll
-    static void tearDown() throws IOException {
-        TestBundles.deleteTree(work);
-    }
+    @TempDir
+    static Path work;
 
     @Test
     void anInteractiveShellRunsOnItsOwnTerminal() throws Exception {

@@ -3,8 +3,6 @@ package dev.jspec.it;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * Bundles for integration tests: a config written by the test in a temporary directory,
@@ -86,16 +84,5 @@ final class TestBundles {
                 %s
                 """.formatted(hostname, processYaml.indent(2).stripTrailing(), extraMounts.indent(2).stripTrailing(),
                 extraLinux.indent(2).stripTrailing());
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }
