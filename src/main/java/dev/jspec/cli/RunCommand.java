@@ -99,6 +99,10 @@ final class RunCommand implements Callable<Integer> {
             System.err.println(w);
         }
         String unsupported = Preflight.unsupported(loaded.spec());
+        if (unsupported == null && detach && loaded.spec().process().terminal()) {
+            // The terminal's master lives in this process: detaching would hang up the container.
+            unsupported = "a container with terminal: true cannot run detached (no --console-socket yet); run it in the foreground";
+        }
         if (unsupported != null) {
             System.err.println("jspec: " + unsupported);
             return ExitCodes.START_FAILED;

@@ -95,4 +95,13 @@ class FailureIT {
             RunIT.stop(first, "dup");
         }
     }
+
+    @Test
+    void aTerminalContainerIsNotDetachedToHangUp() throws IOException {
+        Path bundle = TestBundles.write(work, "ttydetach",
+                TestBundles.config("ttydetach", "terminal: true\nargs: [sh]\ncwd: /\nenv: [PATH=/bin]", "", ""));
+        Jspec.Result r = Jspec.run("run", "--detach", "--bundle", bundle.toString(), "ttydetach");
+        assertEquals(125, r.exit(), r.toString());
+        assertTrue(r.err().contains("cannot run detached"), r.toString());
+    }
 }
