@@ -27,7 +27,13 @@ record HostSnapshot(TreeSet<String> mounts, TreeSet<String> cgroups, TreeSet<Str
                 String[] f = line.split(" ");
                 int dash = List.of(f).indexOf("-");
                 // mount point, fs type, source: IDs and options change for reasons of their own.
-                out.add(f[4] + " " + f[dash + 1] + " " + f[dash + 2]);
+                String mount = f[4] + " " + f[dash + 1] + " " + f[dash + 2];
+                // What a jspec run could leave: a mount of a bundle, a rootfs or a scratch dir
+                // (mounts of other software on the host are not this suite's to judge).
+                if (mount.contains("jspec") || mount.contains("rootfs") || mount.contains(Jspec.PROJECT.toString())
+                        || mount.contains(System.getProperty("java.io.tmpdir"))) {
+                    out.add(mount);
+                }
             }
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -73,7 +79,8 @@ record HostSnapshot(TreeSet<String> mounts, TreeSet<String> cgroups, TreeSet<Str
             }
             try {
                 String cmd = Files.readString(Path.of("/proc/" + p.pid() + "/cmdline")).replace('\0', ' ');
-                if (cmd.contains("dev.jspec.init.InitMain") || cmd.contains("dev.jspec.cli.Main")) {
+                // Only this checkout's jspec: other checkouts and other runtimes on the host come and go.
+                if ((cmd.contains("dev.jspec.init.InitMain") || cmd.contains("jspec.jar")) && cmd.contains(Jspec.PROJECT.toString())) {
                     out.add(p.pid() + " " + cmd.strip());
                 }
             } catch (IOException e) {
