@@ -61,6 +61,7 @@ public final class Errno {
     public static final int ENOEXEC = 8;
     public static final int ENODEV = 19;
     public static final int ENOTEMPTY = 39;
+    public static final int ELOOP = 40;
 
     private Errno() {}
 

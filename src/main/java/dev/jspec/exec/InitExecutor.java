@@ -27,7 +27,16 @@ public final class InitExecutor {
     private static final int S_IFIFO = 0x1000;
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
+    /** statfs f_type of procfs. */
+    private static final long PROC_SUPER_MAGIC = 0x9fa0;
+
     private final Syscalls sys;
+    /** The container's root once the plan has opened it; container paths resolve inside it. */
+    private ContainerRoot root;
+    /** Whether pivot_root has happened: the host's /proc, and so /proc/self/fd, is gone then. */
+    private boolean pivoted;
+    /** The host's procfs, opened before anything of the container is touched: sysctls and oom_score_adj go through it. */
+    private int proc = -1;
 
     public InitExecutor(Syscalls sys) {
         this.sys = sys;
@@ -53,6 +62,11 @@ public final class InitExecutor {
      */
     public void run(Plan plan, Parent parent) throws StepFailure {
         List<Plan.Entry> entries = plan.entries();
+        try {
+            proc = sys.openPath("/proc");
+        } catch (SyscallException e) {
+            proc = -1; // said when a step needs it
+        }
         boolean started = false;
         for (int i = 0; i < entries.size(); i++) {
             Plan.Entry e = entries.get(i);
@@ -66,8 +80,10 @@ public final class InitExecutor {
             try {
                 execute(e.step());
             } catch (SyscallException ex) {
-                throw new StepFailure(i + 1, StepText.call(e.step()), Errno.describe(ex.errno()) + hint(e.step(), ex.errno()),
-                        ExitCodes.START_FAILED, ex);
+                throw new StepFailure(i + 1, StepText.call(e.step()), Errno.describe(ex.errno()) + " from " + ex.call()
+                        + hint(e.step(), ex), ExitCodes.START_FAILED, ex);
+            } catch (UnsafeContainer ex) {
+                throw new StepFailure(i + 1, StepText.call(e.step()), ex.getMessage(), ExitCodes.START_FAILED, ex);
             } catch (ProgramNotRunnable ex) {
                 throw new StepFailure(i + 1, StepText.call(e.step()), ex.getMessage(), ex.exitCode, ex);
             }
@@ -83,35 +99,31 @@ public final class InitExecutor {
                 }
                 sys.setns(s.path(), Namespaces.flag(s.type()));
             }
-            case Step.Mount s -> sys.mount(s.source(), s.target(), s.fstype(), MountFlags.bits(s.flags()), s.data());
-            case Step.MountSetattr s -> sys.mountSetattr(s.target(), s.recursive(), MountFlags.bits(s.attrSet()),
-                    MountFlags.bits(s.attrClr()));
+            case Step.OpenRoot s -> root = new ContainerRoot(sys, s.path());
+            case Step.Mount s -> mount(s);
+            case Step.MountSetattr s -> {
+                int target = openTarget(s.target());
+                try {
+                    sys.mountSetattr(targetPath(s.target(), target), s.recursive(), MountFlags.bits(s.attrSet()),
+                            MountFlags.bits(s.attrClr()));
+                } finally {
+                    closeIfOpen(target);
+                }
+            }
             case Step.CreateMountPoint s -> createMountPoint(s);
-            case Step.Mkdir s -> {
-                if (sys.kind(s.path(), false) != Syscalls.FileKind.DIRECTORY) {
-                    sys.mkdir(s.path(), s.mode());
-                }
-            }
             case Step.Mknod s -> mknod(s);
-            case Step.Symlink s -> {
-                if (sys.kind(s.linkPath(), false) != Syscalls.FileKind.MISSING) {
-                    sys.unlink(s.linkPath());
-                }
-                sys.symlink(s.target(), s.linkPath());
-            }
-            case Step.PivotRoot s -> sys.pivotRoot(s.newRoot(), s.putOld());
-            case Step.Chdir s -> sys.chdir(s.path());
-            case Step.Umount s -> sys.umount2(s.target(), (int) MountFlags.bits(s.flags()));
-            case Step.Rmdir s -> sys.rmdir(s.path());
+            case Step.Symlink s -> symlink(s);
+            case Step.PivotRoot s -> pivotRoot();
+            case Step.Chdir s -> chdir(s.path());
             case Step.MaskPath s -> maskPath(s.path());
             case Step.ReadonlyPath s -> readonlyPath(s.path());
-            case Step.WriteSysctl s -> sys.writeFile("/proc/sys/" + s.key().replace('.', '/'), s.value());
+            case Step.WriteSysctl s -> writeProc("sys/" + s.key().replace('.', '/'), s.value());
             case Step.Sethostname s -> sys.sethostname(s.name());
             case Step.Setdomainname s -> sys.setdomainname(s.name());
             case Step.LinkUp s -> sys.linkUp(s.name());
             case Step.OpenConsole s -> openConsole();
             case Step.Setrlimit s -> sys.setrlimit(Rlimits.number(s.resource()), s.soft(), s.hard());
-            case Step.WriteOomScoreAdj s -> sys.writeFile("/proc/self/oom_score_adj", Integer.toString(s.value()));
+            case Step.WriteOomScoreAdj s -> writeProc(sys.readlinkAt(procfs(), "self") + "/oom_score_adj", Integer.toString(s.value()));
             case Step.CapbsetDrop s -> {
                 for (String cap : s.caps()) {
                     sys.prctl(PR_CAPBSET_DROP, Capability.numberOf(cap), 0);
@@ -162,22 +174,80 @@ public final class InitExecutor {
         sys.close(pty[0]);
     }
 
+    private ContainerRoot root() {
+        if (root == null) {
+            throw new IllegalStateException("the plan uses a container path before it opens the container's root");
+        }
+        return root;
+    }
+
+    /**
+     * A mount target as a descriptor: before the plan opens the root its paths are the
+     * host's (the rootfs bind), after it they are the container's; after pivot_root only "/"
+     * is left to name, and it is the container's own.
+     */
+    private int openTarget(String target) {
+        if (root == null || (pivoted && target.equals("/"))) {
+            return -1;
+        }
+        if (pivoted) {
+            throw new IllegalStateException("mount target " + target + " after pivot_root: plan mounts before it");
+        }
+        return root.open(target);
+    }
+
+    private static String targetPath(String target, int fd) {
+        return fd < 0 ? target : ContainerRoot.fdPath(fd);
+    }
+
+    private void closeIfOpen(int fd) {
+        if (fd >= 0) {
+            sys.close(fd);
+        }
+    }
+
+    private void mount(Step.Mount s) {
+        long flags = MountFlags.bits(s.flags());
+        boolean bindSource = s.source() != null && s.flags().contains("MS_BIND") && root != null && !pivoted;
+        int source = bindSource ? root.openSource(s.source()) : -1;
+        try {
+            int target = openTarget(s.target());
+            try {
+                sys.mount(bindSource ? ContainerRoot.fdPath(source) : s.source(), targetPath(s.target(), target), s.fstype(),
+                        flags, s.data());
+            } finally {
+                closeIfOpen(target);
+            }
+        } finally {
+            closeIfOpen(source);
+        }
+    }
+
     private void createMountPoint(Step.CreateMountPoint s) {
-        Syscalls.FileKind target = sys.kind(s.target(), true);
-        boolean wantFile = s.bindSource() != null
-                && sys.kind(s.bindSource(), true) != Syscalls.FileKind.DIRECTORY
-                && sys.kind(s.bindSource(), true) != Syscalls.FileKind.MISSING;
-        if (target != Syscalls.FileKind.MISSING) {
+        ContainerRoot r = root();
+        int existing = r.openIfExists(s.target());
+        if (existing >= 0) {
+            sys.close(existing);
             return;
         }
-        if (wantFile) {
-            int slash = s.target().lastIndexOf('/');
-            if (slash > 0) {
-                sys.mkdirs(s.target().substring(0, slash), 0755);
+        boolean wantFile = false;
+        if (s.bindSource() != null) {
+            int source = r.openSource(s.bindSource());
+            try {
+                wantFile = sys.fstat(source).kind() != Syscalls.FileKind.DIRECTORY;
+            } finally {
+                sys.close(source);
             }
-            sys.touch(s.target());
-        } else {
-            sys.mkdirs(s.target(), 0755);
+        }
+        if (!wantFile) {
+            sys.close(r.mkdirAll(s.target(), 0755));
+            return;
+        }
+        ContainerRoot.Parent p = r.parent(s.target());
+        try {
+            sys.close(sys.createAt(p.fd(), p.name()));
+        } finally {
+            sys.close(p.fd());
         }
     }
 
@@ -187,33 +257,150 @@ public final class InitExecutor {
             case "p" -> S_IFIFO;
             default -> S_IFCHR;
         };
-        int slash = s.path().lastIndexOf('/');
-        if (slash > 0) {
-            sys.mkdirs(s.path().substring(0, slash), 0755);
+        ContainerRoot r = root();
+        ContainerRoot.Parent p = r.parent(s.path());
+        try {
+            r.unlinkIfPresent(p);
+            sys.mknodAt(p.fd(), p.name(), type | (s.mode() & 07777), s.major(), s.minor());
+            int node = r.openNoFollow(p);
+            try {
+                // mknod(2) applies the umask; the config's mode is meant exactly.
+                sys.chmod(ContainerRoot.fdPath(node), s.mode() & 07777);
+                sys.fchown(node, s.uid(), s.gid());
+            } finally {
+                sys.close(node);
+            }
+        } finally {
+            sys.close(p.fd());
         }
-        if (sys.kind(s.path(), false) != Syscalls.FileKind.MISSING) {
-            sys.unlink(s.path());
+    }
+
+    private void symlink(Step.Symlink s) {
+        ContainerRoot r = root();
+        ContainerRoot.Parent p = r.parent(s.linkPath());
+        try {
+            r.unlinkIfPresent(p);
+            sys.symlinkAt(s.target(), p.fd(), p.name());
+        } finally {
+            sys.close(p.fd());
         }
-        sys.mknod(s.path(), type | (s.mode() & 07777), s.major(), s.minor());
-        // mknod(2) applies the umask; the config's mode is meant exactly.
-        sys.chmod(s.path(), s.mode() & 07777);
-        sys.chown(s.path(), s.uid(), s.gid());
+    }
+
+    /**
+     * pivot_root(".", ".") from inside the new root stacks the old root on top of it, and a
+     * lazy unmount of "." takes it away: the host's tree never has a name in the container,
+     * not even for a moment (there is no put_old directory to follow a symlink through).
+     */
+    private void pivotRoot() {
+        sys.fchdir(root().fd());
+        sys.pivotRoot(".", ".");
+        sys.umount2(".", MNT_DETACH);
+        sys.chdir("/");
+        pivoted = true;
+    }
+
+    /** chdir inside the container: a magic link (/proc/self/fd/N, /proc/1/cwd) cannot take it elsewhere. */
+    private void chdir(String path) {
+        if (root == null) {
+            sys.chdir(path);
+            return;
+        }
+        int dir = root.open(path);
+        try {
+            if (sys.fstat(dir).kind() != Syscalls.FileKind.DIRECTORY) {
+                throw new SyscallException("chdir(\"" + path + "\")", Errno.ENOTDIR);
+            }
+            sys.fchdir(dir);
+        } finally {
+            sys.close(dir);
+        }
     }
 
     private void maskPath(String path) {
-        switch (sys.kind(path, true)) {
-            case MISSING -> { }
-            case DIRECTORY -> sys.mount("tmpfs", path, "tmpfs", MountFlags.bits(List.of("MS_RDONLY")), null);
-            default -> sys.mount("/dev/null", path, null, MountFlags.bits(List.of("MS_BIND")), null);
+        ContainerRoot r = root();
+        int target = r.openIfExists(path);
+        if (target < 0) {
+            return;
+        }
+        try {
+            if (sys.fstat(target).kind() == Syscalls.FileKind.DIRECTORY) {
+                sys.mount("tmpfs", ContainerRoot.fdPath(target), "tmpfs", MountFlags.bits(List.of("MS_RDONLY")), null);
+                return;
+            }
+            int devNull = realDevNull(r);
+            try {
+                sys.mount(ContainerRoot.fdPath(devNull), ContainerRoot.fdPath(target), null, MountFlags.bits(List.of("MS_BIND")), null);
+            } finally {
+                sys.close(devNull);
+            }
+        } finally {
+            sys.close(target);
         }
     }
 
+    /**
+     * The container's /dev/null, only if it is the null device itself: a /dev the image
+     * provides could make it a symlink or another file, and masking would then bind that
+     * over the masked path, writable.
+     */
+    private int realDevNull(ContainerRoot r) {
+        int fd;
+        try {
+            fd = sys.openInRoot(r.fd(), "/dev/null", false);
+        } catch (SyscallException e) {
+            throw new UnsafeContainer("cannot mask paths: the container's /dev/null is missing or a symlink ("
+                    + Errno.name(e.errno()) + " from " + e.call() + ")");
+        }
+        Syscalls.FileInfo info = sys.fstat(fd);
+        if (!info.charDevice() || info.rdevMajor() != 1 || info.rdevMinor() != 3) {
+            sys.close(fd);
+            throw new UnsafeContainer("cannot mask paths: the container's /dev/null is not the null device (char 1:3)");
+        }
+        return fd;
+    }
+
     private void readonlyPath(String path) {
-        if (sys.kind(path, true) == Syscalls.FileKind.MISSING) {
+        ContainerRoot r = root();
+        int target = r.openIfExists(path);
+        if (target < 0) {
             return;
         }
-        sys.mount(path, path, null, MountFlags.bits(List.of("MS_BIND", "MS_REC")), null);
-        sys.mount(path, path, null, MountFlags.bits(List.of("MS_BIND", "MS_REMOUNT", "MS_RDONLY", "MS_REC")), null);
+        try {
+            sys.mount(ContainerRoot.fdPath(target), ContainerRoot.fdPath(target), null, MountFlags.bits(List.of("MS_BIND", "MS_REC")), null);
+        } finally {
+            sys.close(target);
+        }
+        // Opened again: the first descriptor names the directory under the new mount, not the mount.
+        int mounted = r.open(path);
+        try {
+            sys.mount(null, ContainerRoot.fdPath(mounted), null,
+                    MountFlags.bits(List.of("MS_BIND", "MS_REMOUNT", "MS_RDONLY", "MS_REC")), null);
+        } finally {
+            sys.close(mounted);
+        }
+    }
+
+    private int procfs() {
+        if (proc < 0) {
+            throw new UnsafeContainer("the host's /proc could not be opened when the init started");
+        }
+        return proc;
+    }
+
+    /**
+     * Writes a file of the host's procfs, opened before the container's rootfs was touched:
+     * no symlink, magic link or mount on the way, and the file checked to be on procfs.
+     */
+    private void writeProc(String relative, String value) {
+        int fd = sys.openBeneathForWrite(procfs(), relative);
+        try {
+            if (sys.fsType(fd) != PROC_SUPER_MAGIC) {
+                throw new UnsafeContainer("/proc/" + relative + " is not on procfs");
+            }
+            sys.writeAll(fd, value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } finally {
+            sys.close(fd);
+        }
     }
 
     private void execve(Step.Execve s) {
@@ -269,16 +456,26 @@ public final class InitExecutor {
     }
 
     /** Why a step's errno happened, where the kernel's word alone does not say. */
-    private static String hint(Step step, int errno) {
+    private static String hint(Step step, SyscallException ex) {
+        int errno = ex.errno();
         return switch (step) {
-            case Step.PivotRoot s when errno == Errno.EINVAL -> " (new_root is not a mount point, or put_old is not under it)";
-            case Step.Mount s when errno == Errno.ENOENT && s.source() != null && s.source().startsWith("/.oldroot/") ->
-                    " (the source " + s.source().substring("/.oldroot".length()) + " does not exist on the host)";
+            case Step.PivotRoot s when errno == Errno.EINVAL -> " (the root is not a mount point, or a mount it sits on is shared)";
+            case Step.Mount s when errno == Errno.ENOENT && s.source() != null && ex.call().contains("\"" + s.source() + "\"") ->
+                    " (the source " + s.source() + " does not exist on the host)";
+            case Step.Mount s when errno == Errno.ELOOP ->
+                    " (a path in the container goes through a /proc magic link)";
             case Step.Mount s when errno == Errno.ENODEV -> " (the kernel does not know filesystem type " + s.fstype() + ")";
             case Step.Sethostname s when errno == Errno.EINVAL -> " (a hostname is at most 64 bytes)";
             case Step.WriteSysctl s when errno == Errno.ENOENT -> " (no such sysctl in this kernel)";
             default -> "";
         };
+    }
+
+    /** The container is not what jspec can set up safely: a fake /dev/null, /proc that is not procfs. */
+    static final class UnsafeContainer extends RuntimeException {
+        UnsafeContainer(String message) {
+            super(message);
+        }
     }
 
     /** The user's program cannot start: not found (127) or not executable (126). */

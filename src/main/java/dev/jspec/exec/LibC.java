@@ -36,6 +36,27 @@ final class LibC {
 
     static native long syscall(long number, int cmd, Pointer attr, int size) throws LastErrorException;
 
+    /** openat2(dirfd, path, struct open_how *, size). */
+    static native long syscall(long number, int dirfd, String path, byte[] how, long size) throws LastErrorException;
+
+    static native int openat(int dirfd, String path, int flags, int mode) throws LastErrorException;
+
+    static native int mkdirat(int dirfd, String name, int mode) throws LastErrorException;
+
+    static native int mknodat(int dirfd, String name, int mode, long dev) throws LastErrorException;
+
+    static native int symlinkat(String target, int dirfd, String name) throws LastErrorException;
+
+    static native int unlinkat(int dirfd, String name, int flags) throws LastErrorException;
+
+    static native int fchownat(int dirfd, String path, int uid, int gid, int flags) throws LastErrorException;
+
+    static native int fchdir(int fd) throws LastErrorException;
+
+    static native long readlinkat(int dirfd, String path, byte[] buf, long size) throws LastErrorException;
+
+    static native int fstatfs(int fd, byte[] buf) throws LastErrorException;
+
     static native int unshare(int flags) throws LastErrorException;
 
     static native int setns(int fd, int nstype) throws LastErrorException;
@@ -118,6 +139,9 @@ final class LibC {
     static native int posix_spawn_file_actions_adddup2(Pointer fileActions, int fd, int newfd);
 
     static native int posix_spawn_file_actions_destroy(Pointer fileActions);
+
+    /** glibc 2.34 and later: close every descriptor from {@code from} on in the child. */
+    static native int posix_spawn_file_actions_addclosefrom_np(Pointer fileActions, int from);
 
     static native int posix_openpt(int flags) throws LastErrorException;
 

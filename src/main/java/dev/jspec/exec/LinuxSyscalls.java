@@ -554,6 +554,16 @@ public final class LinuxSyscalls implements Syscalls {
                         throw new SyscallException("posix_spawn_file_actions_adddup2", rc);
                     }
                 }
+                // Nothing else of this process reaches the child: not the JVM's own descriptors,
+                // and not whatever jspec's caller left open without close-on-exec.
+                int highest = 2;
+                for (int i = 1; i < dup2s.length; i += 2) {
+                    highest = Math.max(highest, dup2s[i]);
+                }
+                int closeRc = LibC.posix_spawn_file_actions_addclosefrom_np(actions, highest + 1);
+                if (closeRc != 0) {
+                    throw new SyscallException("posix_spawn_file_actions_addclosefrom_np", closeRc);
+                }
                 int[] pid = new int[1];
                 int rc = LibC.posix_spawn(pid, path, actions, null, new StringArray(argv.toArray(String[]::new)),
                         new StringArray(env.toArray(String[]::new)));
@@ -707,6 +717,115 @@ public final class LinuxSyscalls implements Syscalls {
     @Override
     public void restoreTerminal(int fd, byte[] saved) {
         check("tcsetattr", () -> LibC.tcsetattr(fd, TCSANOW, saved));
+    }
+
+    // ---- descriptors, and paths resolved relative to them ----
+
+    private static final int O_PATH = 0x200000;
+    private static final int O_EXCL = 0x80;
+    private static final int AT_EMPTY_PATH = 0x1000;
+    private static final long RESOLVE_NO_XDEV = 0x01;
+    private static final long RESOLVE_NO_MAGICLINKS = 0x02;
+    private static final long RESOLVE_NO_SYMLINKS = 0x04;
+    private static final long RESOLVE_BENEATH = 0x08;
+    private static final long RESOLVE_IN_ROOT = 0x10;
+    private static final int STATX_BASIC_STATS = 0x7ff;
+
+    @Override
+    public int openPath(String path) {
+        return (int) check("open(\"" + path + "\", O_PATH)", () -> LibC.open(path, O_PATH | O_CLOEXEC, 0));
+    }
+
+    @Override
+    public int openInRoot(int rootFd, String path, boolean followLinks) {
+        long resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | (followLinks ? 0 : RESOLVE_NO_SYMLINKS);
+        return openat2("openat2(root, \"" + path + "\", O_PATH, RESOLVE_IN_ROOT"
+                + (followLinks ? "" : "|RESOLVE_NO_SYMLINKS") + ")", rootFd, path, O_PATH | O_CLOEXEC, resolve);
+    }
+
+    @Override
+    public int openBeneathForWrite(int dirFd, String path) {
+        return openat2("openat2(proc, \"" + path + "\", O_WRONLY, RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS|RESOLVE_NO_XDEV)",
+                dirFd, path, O_WRONLY | O_TRUNC | O_CLOEXEC, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV);
+    }
+
+    private static int openat2(String what, int dirFd, String path, int flags, long resolve) {
+        // struct open_how { __u64 flags, mode, resolve; }
+        byte[] how = new byte[24];
+        putLong(how, 0, flags);
+        putLong(how, 16, resolve);
+        return (int) check(what, () -> LibC.syscall(SyscallNumbers.OPENAT2, dirFd, path, how, how.length));
+    }
+
+    @Override
+    public FileInfo fstat(int fd) {
+        byte[] buf = new byte[256];
+        check("statx(" + fd + ", AT_EMPTY_PATH)", () -> LibC.statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, buf));
+        // struct statx: stx_mode (u16) at 0x1c, stx_rdev_major and stx_rdev_minor (u32) at 0x80 and 0x84.
+        int mode = (buf[0x1c] & 0xff) | ((buf[0x1d] & 0xff) << 8);
+        FileKind kind = switch (mode & S_IFMT) {
+            case 0x4000 -> FileKind.DIRECTORY;
+            case 0x8000 -> FileKind.REGULAR;
+            case 0xA000 -> FileKind.SYMLINK;
+            default -> FileKind.OTHER;
+        };
+        boolean charDevice = (mode & S_IFMT) == 0x2000;
+        return new FileInfo(kind, charDevice, getInt(buf, 0x80), getInt(buf, 0x84));
+    }
+
+    @Override
+    public long fsType(int fd) {
+        byte[] buf = new byte[256];
+        check("fstatfs(" + fd + ")", () -> LibC.fstatfs(fd, buf));
+        // struct statfs starts with f_type, a long on 64-bit Linux.
+        return getInt(buf, 0) & 0xffffffffL;
+    }
+
+    @Override
+    public void mkdirAt(int dirFd, String name, int mode) {
+        check("mkdirat(\"" + name + "\")", () -> LibC.mkdirat(dirFd, name, mode));
+    }
+
+    @Override
+    public void mknodAt(int dirFd, String name, int modeAndType, long major, long minor) {
+        check("mknodat(\"" + name + "\")", () -> LibC.mknodat(dirFd, name, modeAndType, makedev(major, minor)));
+    }
+
+    @Override
+    public void symlinkAt(String target, int dirFd, String name) {
+        check("symlinkat(\"" + target + "\", \"" + name + "\")", () -> LibC.symlinkat(target, dirFd, name));
+    }
+
+    @Override
+    public void unlinkAt(int dirFd, String name) {
+        check("unlinkat(\"" + name + "\")", () -> LibC.unlinkat(dirFd, name, 0));
+    }
+
+    @Override
+    public int createAt(int dirFd, String name) {
+        return (int) check("openat(\"" + name + "\", O_CREAT|O_EXCL|O_NOFOLLOW)",
+                () -> LibC.openat(dirFd, name, O_WRONLY | O_CREAT | O_EXCL | SyscallNumbers.O_NOFOLLOW | O_CLOEXEC, 0644));
+    }
+
+    @Override
+    public void fchown(int fd, long uid, long gid) {
+        check("fchownat(" + fd + ", AT_EMPTY_PATH)", () -> LibC.fchownat(fd, "", (int) uid, (int) gid, AT_EMPTY_PATH));
+    }
+
+    @Override
+    public void fchdir(int fd) {
+        check("fchdir(" + fd + ")", () -> LibC.fchdir(fd));
+    }
+
+    @Override
+    public String readlinkAt(int dirFd, String name) {
+        byte[] buf = new byte[4096];
+        long n = check("readlinkat(\"" + name + "\")", () -> LibC.readlinkat(dirFd, name, buf, buf.length));
+        return new String(buf, 0, (int) n, StandardCharsets.UTF_8);
+    }
+
+    private static int getInt(byte[] b, int off) {
+        return (b[off] & 0xff) | ((b[off + 1] & 0xff) << 8) | ((b[off + 2] & 0xff) << 16) | ((b[off + 3] & 0xff) << 24);
     }
 
     /** A glibc call that sets errno on failure, so that {@link #check} can turn it into a SyscallException. */

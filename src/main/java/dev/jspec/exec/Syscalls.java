@@ -44,6 +44,49 @@ public interface Syscalls {
 
     void chdir(String path);
 
+    // --- descriptors, and paths resolved relative to them ---
+
+    /** What fstat says of an open descriptor. {@code rdevMajor}/{@code rdevMinor} are meaningful for a character device. */
+    record FileInfo(FileKind kind, boolean charDevice, long rdevMajor, long rdevMinor) {}
+
+    /** open(path, O_PATH|O_CLOEXEC) of a host path, following the host's symlinks. */
+    int openPath(String path);
+
+    /**
+     * openat2(rootFd, path, O_PATH|O_CLOEXEC, RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS): a path of
+     * the container, resolved as if {@code rootFd} were "/", so that no symlink, "..", or
+     * /proc magic link leads outside it. Without {@code followLinks} any symlink on the way
+     * fails with ELOOP.
+     */
+    int openInRoot(int rootFd, String path, boolean followLinks);
+
+    /** openat2(dirFd, path, O_WRONLY|O_TRUNC, RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS|RESOLVE_NO_MAGICLINKS|RESOLVE_NO_XDEV). */
+    int openBeneathForWrite(int dirFd, String path);
+
+    /** statx(fd, "", AT_EMPTY_PATH|AT_SYMLINK_NOFOLLOW). */
+    FileInfo fstat(int fd);
+
+    /** fstatfs(fd).f_type, the filesystem's magic number. */
+    long fsType(int fd);
+
+    void mkdirAt(int dirFd, String name, int mode);
+
+    void mknodAt(int dirFd, String name, int modeAndType, long major, long minor);
+
+    void symlinkAt(String target, int dirFd, String name);
+
+    void unlinkAt(int dirFd, String name);
+
+    /** openat(dirFd, name, O_WRONLY|O_CREAT|O_EXCL|O_NOFOLLOW, 0644): a new empty file, never through a symlink. */
+    int createAt(int dirFd, String name);
+
+    /** fchownat(fd, "", uid, gid, AT_EMPTY_PATH): works on O_PATH descriptors. */
+    void fchown(int fd, long uid, long gid);
+
+    void fchdir(int fd);
+
+    String readlinkAt(int dirFd, String name);
+
     /** open(O_RDONLY) and flock(LOCK_EX) of a directory; the lock lasts until the returned descriptor is closed. */
     int lockDirectory(String path);
 

@@ -32,7 +32,8 @@ public final class InitMain {
      * loaded up front so that even an error path finds them.
      */
     private static final String[] PRELOAD = {
-        "dev.jspec.exec.InitExecutor$ProgramNotRunnable", "dev.jspec.exec.Rlimits", "dev.jspec.exec.MountFlags",
+        "dev.jspec.exec.InitExecutor$ProgramNotRunnable", "dev.jspec.exec.InitExecutor$UnsafeContainer",
+        "dev.jspec.exec.ContainerRoot", "dev.jspec.exec.ContainerRoot$Parent", "dev.jspec.exec.Syscalls$FileInfo", "dev.jspec.exec.Rlimits", "dev.jspec.exec.MountFlags",
         "dev.jspec.exec.Namespaces", "dev.jspec.exec.Errno", "dev.jspec.exec.SyscallException",
         "dev.jspec.exec.StepFailure", "dev.jspec.exec.Syscalls$FileKind", "dev.jspec.plan.Capability",
         "dev.jspec.plan.StepText", "dev.jspec.cli.ExitCodes", "com.sun.jna.LastErrorException", "com.sun.jna.Memory",

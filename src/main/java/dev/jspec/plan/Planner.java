@@ -22,9 +22,6 @@ import java.util.TreeMap;
  */
 public final class Planner {
 
-    /** Where the host's root is reachable during the mounts, between pivot_root and its unmount. */
-    public static final String OLD_ROOT = "/.oldroot";
-
     /** Namespaces the parent unshares, in the order their flags are printed. */
     private static final List<String> UNSHARE_ORDER = List.of("mount", "uts", "ipc", "network", "pid", "user", "time");
 
@@ -133,15 +130,14 @@ public final class Planner {
     }
 
     /**
-     * The classic walkthrough: make the host's mounts stop propagating into ours, bind the
-     * rootfs onto itself so it is a mount point, pivot into it with the old root kept at
-     * /.oldroot (bind sources are read from there), mount, make /dev, drop the old root, and
-     * lock down.
+     * The root filesystem, built before pivot_root: make the host's mounts stop propagating
+     * into ours, bind the rootfs onto itself so it is a mount point, open it, and make every
+     * mount, node and link of the container through paths resolved inside it. Then pivot
+     * into it, with the old root stacked on top and detached at once, and lock down.
      */
     private void rootfs() {
         Spec.Linux linux = spec.linux();
         String rootfs = LexicalPath.resolve(ctx.bundleDir(), spec.root().path());
-        String putOld = LexicalPath.under(rootfs, OLD_ROOT);
         String propagation = linux == null ? null : linux.rootfsPropagation();
 
         // MS_REC|MS_SLAVE (runc's default) keeps the host's mount events coming in but none of
@@ -150,9 +146,7 @@ public final class Planner {
         add(Actor.INIT, new Step.Mount(null, "/", null,
                 List.of("MS_REC", "private".equals(propagation) ? "MS_PRIVATE" : "MS_SLAVE"), null));
         add(Actor.INIT, new Step.Mount(rootfs, rootfs, null, List.of("MS_BIND", "MS_REC"), null));
-        add(Actor.INIT, new Step.CreateMountPoint(putOld, null));
-        add(Actor.INIT, new Step.PivotRoot(rootfs, putOld));
-        add(Actor.INIT, new Step.Chdir("/"));
+        add(Actor.INIT, new Step.OpenRoot(rootfs));
 
         boolean devBound = false;
         boolean procMounted = false;
@@ -176,19 +170,17 @@ public final class Planner {
             devices(procMounted, devpts);
         }
         readonlyLater.forEach(s -> add(Actor.INIT, s));
+        if (linux != null) {
+            linux.maskedPaths().forEach(p -> add(Actor.INIT, new Step.MaskPath(p)));
+            linux.readonlyPaths().forEach(p -> add(Actor.INIT, new Step.ReadonlyPath(p)));
+        }
+
+        add(Actor.INIT, new Step.PivotRoot(rootfs));
 
         if (linux != null) {
             for (Map.Entry<String, String> e : new TreeMap<>(linux.sysctl()).entrySet()) {
                 add(Actor.INIT, new Step.WriteSysctl(e.getKey(), e.getValue()));
             }
-        }
-
-        add(Actor.INIT, new Step.Umount(OLD_ROOT, List.of("MNT_DETACH")));
-        add(Actor.INIT, new Step.Rmdir(OLD_ROOT));
-
-        if (linux != null) {
-            linux.maskedPaths().forEach(p -> add(Actor.INIT, new Step.MaskPath(p)));
-            linux.readonlyPaths().forEach(p -> add(Actor.INIT, new Step.ReadonlyPath(p)));
         }
         if (spec.root().readonly()) {
             add(Actor.INIT, new Step.Mount(null, "/", null, List.of("MS_RDONLY", "MS_REMOUNT", "MS_BIND"), null));
@@ -245,7 +237,7 @@ public final class Planner {
     }
 
     private void bindCgroup(String hostDir, String target, Set<String> secure, boolean readonly) {
-        add(Actor.INIT, new Step.Mount(LexicalPath.under(OLD_ROOT, hostDir), target, null, List.of("MS_BIND", "MS_REC"), null));
+        add(Actor.INIT, new Step.Mount(hostDir, target, null, List.of("MS_BIND", "MS_REC"), null));
         Set<String> remount = new LinkedHashSet<>(secure);
         remount.addAll(List.of("MS_BIND", "MS_REMOUNT"));
         if (readonly) {
@@ -269,7 +261,7 @@ public final class Planner {
             flags.add("MS_BIND");
             fstype = null; // the kernel ignores the type of a bind mount
             if (source != null) {
-                source = LexicalPath.under(OLD_ROOT, LexicalPath.resolve(ctx.bundleDir(), source));
+                source = LexicalPath.resolve(ctx.bundleDir(), source);
             }
         }
         add(Actor.INIT, new Step.CreateMountPoint(dest, bind ? source : null));
@@ -334,8 +326,8 @@ public final class Planner {
     /**
      * Credentials as runc's finalizeNamespace sets them: the bounding set shrinks while the
      * init still has CAP_SETPCAP; keep-caps holds the permitted set across setresuid; then
-     * the three sets are set exactly. With no capabilities in the config the init keeps what
-     * it has, as with runc.
+     * the three sets are set exactly. No capabilities in the config means none at all, as
+     * with runc: nothing is inherited from the caller (CVE-2022-29162).
      */
     private void process(Spec.Process p) {
         if (p.terminal()) {
@@ -363,13 +355,12 @@ public final class Planner {
         } else if (createsNamespace("cgroup")) {
             add(Actor.INIT, new Step.Unshare(List.of("cgroup")));
         }
-        Spec.Capabilities caps = p.capabilities();
-        if (caps != null) {
-            Set<Capability> drop = EnumSet.allOf(Capability.class);
-            caps.bounding().forEach(n -> Capability.byName(n).ifPresent(drop::remove));
-            if (!drop.isEmpty()) {
-                add(Actor.INIT, new Step.CapbsetDrop(drop.stream().map(Enum::name).toList()));
-            }
+        Spec.Capabilities caps = p.capabilities() != null ? p.capabilities()
+                : new Spec.Capabilities(List.of(), List.of(), List.of(), List.of(), List.of());
+        Set<Capability> drop = EnumSet.allOf(Capability.class);
+        caps.bounding().forEach(n -> Capability.byName(n).ifPresent(drop::remove));
+        if (!drop.isEmpty()) {
+            add(Actor.INIT, new Step.CapbsetDrop(drop.stream().map(Enum::name).toList()));
         }
 
         Spec.User user = p.user();
@@ -382,15 +373,13 @@ public final class Planner {
         // runc sets 0022 when the config has none, rather than passing on its own umask.
         add(Actor.INIT, new Step.Umask(user == null || user.umask() == null ? 0022 : user.umask()));
 
-        if (caps != null) {
-            add(Actor.INIT, new Step.Capset(caps.effective(), caps.permitted(), caps.inheritable()));
-            // The kernel raises an ambient capability only when it is permitted and inheritable;
-            // the others are left out, as runc does (validation warns about them).
-            List<String> ambient = caps.ambient().stream()
-                    .filter(c -> caps.permitted().contains(c) && caps.inheritable().contains(c)).toList();
-            if (!ambient.isEmpty()) {
-                add(Actor.INIT, new Step.AmbientRaise(ambient));
-            }
+        add(Actor.INIT, new Step.Capset(caps.effective(), caps.permitted(), caps.inheritable()));
+        // The kernel raises an ambient capability only when it is permitted and inheritable;
+        // the others are left out, as runc does (validation warns about them).
+        List<String> ambient = caps.ambient().stream()
+                .filter(c -> caps.permitted().contains(c) && caps.inheritable().contains(c)).toList();
+        if (!ambient.isEmpty()) {
+            add(Actor.INIT, new Step.AmbientRaise(ambient));
         }
         add(Actor.INIT, new Step.Chdir(p.cwd() == null ? "/" : p.cwd()));
         if (p.noNewPrivileges()) {

@@ -70,20 +70,25 @@ public sealed interface Step {
      */
     record CreateMountPoint(String target, String bindSource) implements Step {}
 
-    record Mkdir(String path, int mode) implements Step {}
-
     /** mknod(2) then chown; {@code type} is c, b, u or p. */
     record Mknod(String path, String type, long major, long minor, int mode, long uid, long gid) implements Step {}
 
     record Symlink(String target, String linkPath) implements Step {}
 
-    record PivotRoot(String newRoot, String putOld) implements Step {}
+    /**
+     * open(path, O_PATH): the container's root, a host path. Every container path in the
+     * steps after it (mount targets, nodes, links, masked paths, cwd) is resolved inside it
+     * with openat2(RESOLVE_IN_ROOT), never as a string the image's symlinks could redirect.
+     */
+    record OpenRoot(String path) implements Step {}
+
+    /**
+     * fchdir(root); pivot_root(".", "."); umount2(".", MNT_DETACH); chdir("/"): the root
+     * becomes "/", and the host's tree is gone without ever having a name inside it.
+     */
+    record PivotRoot(String newRoot) implements Step {}
 
     record Chdir(String path) implements Step {}
-
-    record Umount(String target, List<String> flags) implements Step {}
-
-    record Rmdir(String path) implements Step {}
 
     /** Hide a path: /dev/null bound over a file, an empty read-only tmpfs over a directory. */
     record MaskPath(String path) implements Step {}

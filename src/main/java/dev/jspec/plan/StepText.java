@@ -27,14 +27,12 @@ public final class StepText {
             case Step.CreateMountPoint s -> s.bindSource() == null
                     ? "mkdir -p " + q(s.target())
                     : "mkdir -p or touch " + q(s.target()) + " (as " + q(s.bindSource()) + " is)";
-            case Step.Mkdir s -> "mkdir(" + q(s.path()) + ", 0" + Integer.toOctalString(s.mode()) + ")";
             case Step.Mknod s -> "mknod(" + q(s.path()) + ", " + s.type() + " " + s.major() + ":" + s.minor()
                     + ", 0" + Integer.toOctalString(s.mode()) + ") + chown(" + s.uid() + ", " + s.gid() + ")";
             case Step.Symlink s -> "symlink(" + q(s.target()) + ", " + q(s.linkPath()) + ")";
-            case Step.PivotRoot s -> "pivot_root(" + q(s.newRoot()) + ", " + q(s.putOld()) + ")";
+            case Step.OpenRoot s -> "open(" + q(s.path()) + ", O_PATH) as the container's root; its paths below resolve in it";
+            case Step.PivotRoot s -> "chdir(" + q(s.newRoot()) + "); pivot_root(\".\", \".\"); umount2(\".\", MNT_DETACH)";
             case Step.Chdir s -> "chdir(" + q(s.path()) + ")";
-            case Step.Umount s -> "umount2(" + q(s.target()) + ", " + flags(s.flags()) + ")";
-            case Step.Rmdir s -> "rmdir(" + q(s.path()) + ")";
             case Step.MaskPath s -> "mask " + q(s.path()) + " (bind /dev/null, or a read-only tmpfs on a directory)";
             case Step.ReadonlyPath s -> "mount(" + q(s.path()) + ", " + q(s.path()) + ", MS_BIND|MS_REC) + remount MS_RDONLY";
             case Step.WriteSysctl s -> "write(" + q("/proc/sys/" + s.key().replace('.', '/')) + ", " + q(s.value()) + ")";

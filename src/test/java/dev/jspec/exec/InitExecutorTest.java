@@ -23,30 +23,69 @@ class InitExecutorTest {
         return new Plan(entries);
     }
 
+    /** A fake kernel with a container root at /r that has the given directories. */
+    private static RecordingSyscalls withRoot(String... dirs) {
+        RecordingSyscalls sys = new RecordingSyscalls().file("/r", Syscalls.FileKind.DIRECTORY);
+        for (String d : dirs) {
+            sys.file("/r" + d, Syscalls.FileKind.DIRECTORY);
+        }
+        return sys;
+    }
+
     @Test
     void runsOnlyInitStepsInPlanOrder() throws Exception {
-        RecordingSyscalls sys = new RecordingSyscalls().file("/bin/sh", Syscalls.FileKind.REGULAR);
+        RecordingSyscalls sys = withRoot("/proc").file("/bin/sh", Syscalls.FileKind.REGULAR);
         Plan plan = initPlan(
                 new Step.Mount(null, "/", null, List.of("MS_REC", "MS_SLAVE"), null),
-                new Step.PivotRoot("/r", "/r/.oldroot"),
+                new Step.Mount("/r", "/r", null, List.of("MS_BIND", "MS_REC"), null),
+                new Step.OpenRoot("/r"),
                 new Step.Mount("proc", "/proc", "proc", List.of("MS_NOSUID"), null),
+                new Step.PivotRoot("/r"),
                 new Step.Execve(List.of("sh"), List.of("PATH=/bin")));
         assertThrows(RecordingSyscalls.ExecvedForTest.class, () -> new InitExecutor(sys).run(plan));
         assertEquals(List.of(
                 "mount null / null 0x84000 null",
-                "pivot_root /r /r/.oldroot",
-                "mount proc /proc proc 0x2 null",
+                "mount /r /r null 0x5000 null",
+                "mount proc /r/proc proc 0x2 null",
+                "chdir /r",
+                "pivot_root . .",
+                "umount2 . 2",
+                "chdir /",
                 "execve /bin/sh [sh]"), sys.calls);
     }
 
     @Test
     void failureNamesStepNumberCallAndErrno() {
-        RecordingSyscalls sys = new RecordingSyscalls().failOn("pivot_root", Errno.EINVAL);
-        Plan plan = initPlan(new Step.Chdir("/"), new Step.PivotRoot("/r", "/r/.oldroot"));
+        RecordingSyscalls sys = withRoot().failOn("pivot_root", Errno.EINVAL);
+        Plan plan = initPlan(new Step.OpenRoot("/r"), new Step.PivotRoot("/r"));
         StepFailure f = assertThrows(StepFailure.class, () -> new InitExecutor(sys).run(plan));
-        assertEquals("step 3 pivot_root(\"/r\", \"/r/.oldroot\"): EINVAL (Invalid argument)"
-                + " (new_root is not a mount point, or put_old is not under it)", f.getMessage());
+        assertEquals("step 3 chdir(\"/r\"); pivot_root(\".\", \".\"); umount2(\".\", MNT_DETACH): EINVAL (Invalid argument)"
+                + " from pivot_root . . (the root is not a mount point, or a mount it sits on is shared)", f.getMessage());
         assertEquals(ExitCodes.START_FAILED, f.exitCode());
+    }
+
+    @Test
+    void containerPathsAreMadeThroughDescriptorsInsideTheRoot() throws Exception {
+        RecordingSyscalls sys = withRoot("/work");
+        new InitExecutor(sys).run(initPlan(new Step.OpenRoot("/r"),
+                new Step.Mknod("/dev/net/tun", "c", 10, 200, 0620, 0, 5),
+                new Step.Symlink("/proc/self/fd", "/dev/fd"),
+                new Step.Chdir("/work")));
+        assertEquals(List.of(
+                "mkdir /r/dev",
+                "mkdir /r/dev/net",
+                "mknod /r/dev/net/tun 20620 10:200",
+                "chmod /r/dev/net/tun 620",
+                "chown /r/dev/net/tun 0:5",
+                "symlink /proc/self/fd /r/dev/fd",
+                "chdir /r/work"), sys.calls);
+    }
+
+    @Test
+    void anExistingNodeOrLinkIsReplacedInItsDirectory() throws Exception {
+        RecordingSyscalls sys = withRoot("/dev").file("/r/dev/fd", Syscalls.FileKind.REGULAR);
+        new InitExecutor(sys).run(initPlan(new Step.OpenRoot("/r"), new Step.Symlink("/proc/self/fd", "/dev/fd")));
+        assertEquals(List.of("unlink /r/dev/fd", "symlink /proc/self/fd /r/dev/fd"), sys.calls);
     }
 
     @Test
@@ -82,23 +121,34 @@ class InitExecutorTest {
 
     @Test
     void maskPathBindsDevNullOverFilesAndTmpfsOverDirectories() throws Exception {
-        RecordingSyscalls sys = new RecordingSyscalls()
-                .file("/proc/kcore", Syscalls.FileKind.REGULAR)
-                .file("/sys/firmware", Syscalls.FileKind.DIRECTORY);
-        new InitExecutor(sys).run(initPlan(new Step.MaskPath("/proc/kcore"), new Step.MaskPath("/sys/firmware"),
-                new Step.MaskPath("/proc/absent")));
+        RecordingSyscalls sys = withRoot("/sys/firmware")
+                .file("/r/proc/kcore", Syscalls.FileKind.REGULAR)
+                .file("/r/dev/null", Syscalls.FileKind.OTHER);
+        new InitExecutor(sys).run(initPlan(new Step.OpenRoot("/r"), new Step.MaskPath("/proc/kcore"),
+                new Step.MaskPath("/sys/firmware"), new Step.MaskPath("/proc/absent")));
         assertEquals(List.of(
-                "mount /dev/null /proc/kcore null 0x1000 null",
-                "mount tmpfs /sys/firmware tmpfs 0x1 null"), sys.calls);
+                "mount /r/dev/null /r/proc/kcore null 0x1000 null",
+                "mount tmpfs /r/sys/firmware tmpfs 0x1 null"), sys.calls);
+    }
+
+    @Test
+    void maskingRefusesADevNullThatIsNotTheNullDevice() {
+        RecordingSyscalls sys = withRoot()
+                .file("/r/proc/kcore", Syscalls.FileKind.REGULAR)
+                .file("/r/dev/null", Syscalls.FileKind.REGULAR);
+        StepFailure f = assertThrows(StepFailure.class,
+                () -> new InitExecutor(sys).run(initPlan(new Step.OpenRoot("/r"), new Step.MaskPath("/proc/kcore"))));
+        assertTrue(f.getMessage().contains("/dev/null is not the null device (char 1:3)"), f.getMessage());
+        assertTrue(sys.calls.isEmpty(), sys.calls.toString());
     }
 
     @Test
     void readonlyPathBindsThenRemountsReadOnly() throws Exception {
-        RecordingSyscalls sys = new RecordingSyscalls().file("/proc/sys", Syscalls.FileKind.DIRECTORY);
-        new InitExecutor(sys).run(initPlan(new Step.ReadonlyPath("/proc/sys")));
+        RecordingSyscalls sys = withRoot("/proc/sys");
+        new InitExecutor(sys).run(initPlan(new Step.OpenRoot("/r"), new Step.ReadonlyPath("/proc/sys")));
         assertEquals(List.of(
-                "mount /proc/sys /proc/sys null 0x5000 null",
-                "mount /proc/sys /proc/sys null 0x5021 null"), sys.calls);
+                "mount /r/proc/sys /r/proc/sys null 0x5000 null",
+                "mount null /r/proc/sys null 0x5021 null"), sys.calls);
     }
 
     @Test
@@ -116,17 +166,25 @@ class InitExecutorTest {
 
     @Test
     void bindMountOfAFileGetsAFileAsMountPoint() throws Exception {
-        RecordingSyscalls sys = new RecordingSyscalls().file("/.oldroot/etc/hosts", Syscalls.FileKind.REGULAR);
-        new InitExecutor(sys).run(initPlan(new Step.CreateMountPoint("/etc/hosts", "/.oldroot/etc/hosts"),
+        RecordingSyscalls sys = withRoot().file("/etc/hosts", Syscalls.FileKind.REGULAR);
+        new InitExecutor(sys).run(initPlan(new Step.OpenRoot("/r"), new Step.CreateMountPoint("/etc/hosts", "/etc/hosts"),
                 new Step.CreateMountPoint("/data/dir", null)));
-        assertEquals(List.of("mkdirs /etc", "touch /etc/hosts", "mkdirs /data/dir"), sys.calls);
+        assertEquals(List.of("mkdir /r/etc", "touch /r/etc/hosts", "mkdir /r/data", "mkdir /r/data/dir"), sys.calls);
     }
 
     @Test
-    void sysctlKeysBecomeProcSysPaths() throws Exception {
+    void aBindSourceBelowTheRootfsIsResolvedInsideIt() throws Exception {
+        RecordingSyscalls sys = withRoot("/data", "/mnt");
+        new InitExecutor(sys).run(initPlan(new Step.OpenRoot("/r"),
+                new Step.Mount("/r/data", "/mnt", null, List.of("MS_BIND"), null)));
+        assertEquals(List.of("mount /r/data /r/mnt null 0x1000 null"), sys.calls);
+    }
+
+    @Test
+    void sysctlsAndOomScoreGoThroughTheProcfsOpenedAtTheStart() throws Exception {
         RecordingSyscalls sys = new RecordingSyscalls();
-        new InitExecutor(sys).run(initPlan(new Step.WriteSysctl("net.ipv4.ip_forward", "1")));
-        assertEquals(List.of("write /proc/sys/net/ipv4/ip_forward 1"), sys.calls);
+        new InitExecutor(sys).run(initPlan(new Step.WriteSysctl("net.ipv4.ip_forward", "1"), new Step.WriteOomScoreAdj(-500)));
+        assertEquals(List.of("write /proc/sys/net/ipv4/ip_forward 1", "write /proc/4242/oom_score_adj -500"), sys.calls);
     }
 
     @Test

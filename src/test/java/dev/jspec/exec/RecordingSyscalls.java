@@ -15,6 +15,9 @@ class RecordingSyscalls implements Syscalls {
     final Map<String, FileKind> files = new HashMap<>();
     final Map<String, Integer> failures = new HashMap<>();
     int nextPid = 4242;
+    /** Descriptors the fake hands out, and the path each one names. */
+    final Map<Integer, String> fds = new HashMap<>();
+    private int nextFd = 100;
 
     /** Fail every call whose recorded text starts with {@code prefix}, with {@code errno}. */
     RecordingSyscalls failOn(String prefix, int errno) {
@@ -36,6 +39,96 @@ class RecordingSyscalls implements Syscalls {
         }
     }
 
+    /** Throws like {@link #record} would, without recording: lookups are not part of the transcript. */
+    private void lookup(String call) {
+        for (var f : failures.entrySet()) {
+            if (call.startsWith(f.getKey())) {
+                throw new SyscallException(call, f.getValue());
+            }
+        }
+    }
+
+    private int newFd(String path) {
+        fds.put(nextFd, path);
+        return nextFd++;
+    }
+
+    /** The path a descriptor names, or a /proc/self/fd/N path turned back into it. */
+    String named(String path) {
+        if (path != null && path.startsWith("/proc/self/fd/")) {
+            return fds.getOrDefault(Integer.parseInt(path.substring("/proc/self/fd/".length())), path);
+        }
+        return path;
+    }
+
+    private static String join(String dir, String path) {
+        String rel = path.startsWith("/") ? path.substring(1) : path;
+        if (rel.isEmpty()) {
+            return dir;
+        }
+        return dir.endsWith("/") ? dir + rel : dir + "/" + rel;
+    }
+
+    @Override public int openPath(String path) {
+        lookup("open " + path);
+        if (!path.equals("/proc") && files.getOrDefault(path, FileKind.MISSING) == FileKind.MISSING) {
+            throw new SyscallException("open " + path, Errno.ENOENT);
+        }
+        return newFd(path);
+    }
+    @Override public int openInRoot(int rootFd, String path, boolean followLinks) {
+        String full = join(fds.get(rootFd), path);
+        lookup("open " + full);
+        if (!full.equals(fds.get(rootFd)) && files.getOrDefault(full, FileKind.MISSING) == FileKind.MISSING) {
+            throw new SyscallException("open " + full, Errno.ENOENT);
+        }
+        return newFd(full);
+    }
+    @Override public int openBeneathForWrite(int dirFd, String path) {
+        String full = join(fds.get(dirFd), path);
+        lookup("open " + full);
+        return newFd(full);
+    }
+    @Override public FileInfo fstat(int fd) {
+        String path = fds.get(fd);
+        FileKind kind = files.getOrDefault(path, path != null && !files.containsKey(path) ? FileKind.DIRECTORY : FileKind.MISSING);
+        boolean devNull = path != null && path.endsWith("/dev/null") && kind == FileKind.OTHER;
+        return new FileInfo(kind, devNull, devNull ? 1 : 0, devNull ? 3 : 0);
+    }
+    @Override public long fsType(int fd) { return 0x9fa0; }
+    @Override public void mkdirAt(int dirFd, String name, int mode) {
+        String path = join(fds.get(dirFd), name);
+        record("mkdir " + path);
+        files.put(path, FileKind.DIRECTORY);
+    }
+    @Override public void mknodAt(int dirFd, String name, int modeAndType, long major, long minor) {
+        String path = join(fds.get(dirFd), name);
+        record("mknod " + path + " " + Integer.toOctalString(modeAndType) + " " + major + ":" + minor);
+        files.put(path, FileKind.OTHER);
+    }
+    @Override public void symlinkAt(String target, int dirFd, String name) {
+        String path = join(fds.get(dirFd), name);
+        record("symlink " + target + " " + path);
+        files.put(path, FileKind.SYMLINK);
+    }
+    @Override public void unlinkAt(int dirFd, String name) {
+        String path = join(fds.get(dirFd), name);
+        if (files.getOrDefault(path, FileKind.MISSING) == FileKind.MISSING) {
+            throw new SyscallException("unlinkat " + path, Errno.ENOENT);
+        }
+        record("unlink " + path);
+        files.remove(path);
+    }
+    @Override public int createAt(int dirFd, String name) {
+        String path = join(fds.get(dirFd), name);
+        record("touch " + path);
+        files.put(path, FileKind.REGULAR);
+        return newFd(path);
+    }
+    @Override public void fchown(int fd, long uid, long gid) { record("chown " + fds.get(fd) + " " + uid + ":" + gid); }
+    @Override public void fchdir(int fd) { record("chdir " + fds.get(fd)); }
+    @Override public String readlinkAt(int dirFd, String name) { return "4242"; }
+
     @Override public FileKind kind(String path, boolean followLinks) {
         return files.getOrDefault(path, FileKind.MISSING);
     }
@@ -51,7 +144,7 @@ class RecordingSyscalls implements Syscalls {
     }
     @Override public void chown(String path, long uid, long gid) { record("chown " + path + " " + uid + ":" + gid); }
     @Override public int lockDirectory(String path) { record("lock " + path); return 50; }
-    @Override public void chmod(String path, int mode) { record("chmod " + path + " " + Integer.toOctalString(mode)); }
+    @Override public void chmod(String path, int mode) { record("chmod " + named(path) + " " + Integer.toOctalString(mode)); }
     @Override public void dup2(int from, int to) { record("dup2 " + from + " " + to); }
     @Override public int[] socketpair() { record("socketpair"); return new int[] {12, 13}; }
     @Override public void sendFd(int socket, int fd) { record("sendfd " + socket + " " + fd); }
@@ -65,11 +158,11 @@ class RecordingSyscalls implements Syscalls {
         record("bpf_attach_device " + cgroupDir + " " + insns.length + " insns");
     }
     @Override public void mount(String source, String target, String fstype, long flags, String data) {
-        record("mount " + source + " " + target + " " + fstype + " 0x" + Long.toHexString(flags) + " " + data);
+        record("mount " + named(source) + " " + named(target) + " " + fstype + " 0x" + Long.toHexString(flags) + " " + data);
     }
     @Override public void umount2(String target, int flags) { record("umount2 " + target + " " + flags); }
     @Override public void mountSetattr(String target, boolean recursive, long attrSet, long attrClr) {
-        record("mount_setattr " + target + " " + recursive + " set=0x" + Long.toHexString(attrSet) + " clr=0x" + Long.toHexString(attrClr));
+        record("mount_setattr " + named(target) + " " + recursive + " set=0x" + Long.toHexString(attrSet) + " clr=0x" + Long.toHexString(attrClr));
     }
     @Override public void pivotRoot(String newRoot, String putOld) { record("pivot_root " + newRoot + " " + putOld); }
     @Override public void unshare(int flags) { record("unshare 0x" + Integer.toHexString(flags)); }
@@ -99,7 +192,11 @@ class RecordingSyscalls implements Syscalls {
     }
     @Override public int[] pipe() { record("pipe"); return new int[] {10, 11}; }
     @Override public int read(int fd, byte[] buf) { return 0; }
-    @Override public void writeAll(int fd, byte[] data) { }
+    @Override public void writeAll(int fd, byte[] data) {
+        if (fds.containsKey(fd)) {
+            record("write " + fds.get(fd) + " " + new String(data, java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
     @Override public void close(int fd) { }
     @Override public int waitpid(int pid) { record("waitpid " + pid); return 0; }
     @Override public void kill(int pid, int signal) { record("kill " + pid + " " + signal); }

@@ -44,7 +44,7 @@ class FailureIT {
     @Test
     void aBindMountOfAMissingHostPathNamesTheStepAndErrno() throws IOException {
         Jspec.Result r = run("badbind", "- {destination: /data, type: bind, source: /no/such/host/dir, options: [rbind]}", "");
-        assertStepError(r, "mount(\"/.oldroot/no/such/host/dir\", \"/data\"", "ENOENT", "/no/such/host/dir does not exist on the host");
+        assertStepError(r, "mount(\"/no/such/host/dir\", \"/data\"", "ENOENT", "/no/such/host/dir does not exist on the host");
     }
 
     @Test

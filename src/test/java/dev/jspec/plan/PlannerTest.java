@@ -44,17 +44,18 @@ class PlannerTest {
     }
 
     @Test
-    void rootfsBindComesBeforePivotRootBeforeProcMountBeforeExecve() {
+    void rootfsBindThenOpenRootThenMountsThenPivotRootThenExecve() {
         Plan plan = plan(SpecFixture.container());
         String rootfs = SpecFixture.BUNDLE + "/rootfs";
         int propagation = indexOf(plan, mount(null, "/", null, List.of("MS_REC", "MS_SLAVE"), null));
         int bind = indexOf(plan, mount(rootfs, rootfs, null, List.of("MS_BIND", "MS_REC"), null));
-        int putOld = indexOf(plan, new Step.CreateMountPoint(rootfs + "/.oldroot", null));
-        int pivot = indexOf(plan, new Step.PivotRoot(rootfs, rootfs + "/.oldroot"));
-        int chdir = indexOf(plan, new Step.Chdir("/"));
+        int open = indexOf(plan, new Step.OpenRoot(rootfs));
         int proc = indexOf(plan, mount("proc", "/proc", "proc", List.of(), null));
+        int pivot = indexOf(plan, new Step.PivotRoot(rootfs));
         int execve = indexOf(plan, s -> s instanceof Step.Execve);
-        assertTrue(propagation < bind && bind < putOld && putOld < pivot && pivot < chdir && chdir < proc && proc < execve);
+        assertTrue(propagation < bind && bind < open && open < proc && proc < pivot && pivot < execve);
+        assertTrue(plan.entries().stream().noneMatch(e -> e.step().toString().contains(".oldroot")),
+                "the host's root never gets a name inside the container");
         assertEquals(new Step.CreateMountPoint("/proc", null), plan.entries().get(proc - 1).step());
         assertEquals(plan.entries().size() - 1, execve, "execve is the last step");
         assertEquals(new Step.CloseFrom(3), plan.entries().get(execve - 1).step());
@@ -80,7 +81,7 @@ class PlannerTest {
     void bindMountOptionsSplitIntoFlagsAndARemount() {
         SpecFixture f = SpecFixture.container().mount("/data", "bind", "data", "rbind", "ro", "nosuid", "custom=1");
         Plan plan = plan(f);
-        String source = "/.oldroot" + SpecFixture.BUNDLE + "/data";
+        String source = SpecFixture.BUNDLE + "/data";
         int mp = indexOf(plan, new Step.CreateMountPoint("/data", source));
         assertEquals(mount(source, "/data", null, List.of("MS_RDONLY", "MS_NOSUID", "MS_BIND", "MS_REC"), "custom=1"),
                 plan.entries().get(mp + 1).step());
@@ -91,8 +92,8 @@ class PlannerTest {
     @Test
     void plainBindMountOfAnAbsoluteSourceNeedsNoRemount() {
         Plan plan = plan(SpecFixture.container().mount("/etc/hosts", null, "/etc/hosts", "bind"));
-        int mp = indexOf(plan, new Step.CreateMountPoint("/etc/hosts", "/.oldroot/etc/hosts"));
-        assertEquals(mount("/.oldroot/etc/hosts", "/etc/hosts", null, List.of("MS_BIND"), null), plan.entries().get(mp + 1).step());
+        int mp = indexOf(plan, new Step.CreateMountPoint("/etc/hosts", "/etc/hosts"));
+        assertEquals(mount("/etc/hosts", "/etc/hosts", null, List.of("MS_BIND"), null), plan.entries().get(mp + 1).step());
         assertFalse(plan.entries().get(mp + 2).step() instanceof Step.Mount m && m.target().equals("/etc/hosts"));
     }
 
@@ -107,7 +108,7 @@ class PlannerTest {
     @Test
     void recursiveReadOnlyBecomesMountSetattr() {
         Plan plan = plan(SpecFixture.container().mount("/host", "bind", "/srv", "rbind", "rro", "rnoatime", "rsuid"));
-        int m = indexOf(plan, mount("/.oldroot/srv", "/host", null, List.of("MS_BIND", "MS_REC"), null));
+        int m = indexOf(plan, mount("/srv", "/host", null, List.of("MS_BIND", "MS_REC"), null));
         assertEquals(new Step.MountSetattr("/host", List.of("MOUNT_ATTR_RDONLY", "MOUNT_ATTR_NOATIME"),
                 List.of("MOUNT_ATTR_NOSUID", "MOUNT_ATTR__ATIME"), true), plan.entries().get(m + 1).step());
     }
@@ -159,31 +160,31 @@ class PlannerTest {
     }
 
     @Test
-    void sysctlsAreWrittenSortedByKeyBeforeTheOldRootGoes() {
+    void sysctlsAreWrittenSortedByKeyAfterPivotRoot() {
         SpecFixture f = SpecFixture.container();
         f.sysctl.put("net.ipv4.ip_forward", "1");
         f.sysctl.put("kernel.msgmax", "8192");
         Plan plan = plan(f);
         assertEquals(List.of(new Step.WriteSysctl("kernel.msgmax", "8192"), new Step.WriteSysctl("net.ipv4.ip_forward", "1")),
                 all(plan, Step.WriteSysctl.class));
-        assertTrue(indexOf(plan, new Step.WriteSysctl("net.ipv4.ip_forward", "1"))
-                < indexOf(plan, new Step.Umount("/.oldroot", List.of("MNT_DETACH"))));
+        assertTrue(indexOf(plan, new Step.WriteSysctl("kernel.msgmax", "8192"))
+                > indexOf(plan, new Step.PivotRoot(SpecFixture.BUNDLE + "/rootfs")));
     }
 
     @Test
-    void maskedAndReadonlyPathsFollowTheOldRootUnmount() {
+    void maskedAndReadonlyPathsComeAfterTheMountsAndBeforePivotRoot() {
         SpecFixture f = SpecFixture.container();
         f.maskedPaths.addAll(List.of("/proc/kcore", "/sys/firmware"));
         f.readonlyPaths.add("/proc/sys");
         f.rootReadonly = true;
         Plan plan = plan(f);
-        int umount = indexOf(plan, new Step.Umount("/.oldroot", List.of("MNT_DETACH")));
-        int rmdir = indexOf(plan, new Step.Rmdir("/.oldroot"));
+        int proc = indexOf(plan, mount("proc", "/proc", "proc", List.of(), null));
         int mask = indexOf(plan, new Step.MaskPath("/proc/kcore"));
         int mask2 = indexOf(plan, new Step.MaskPath("/sys/firmware"));
         int ro = indexOf(plan, new Step.ReadonlyPath("/proc/sys"));
+        int pivot = indexOf(plan, new Step.PivotRoot(SpecFixture.BUNDLE + "/rootfs"));
         int rootRo = indexOf(plan, mount(null, "/", null, List.of("MS_RDONLY", "MS_REMOUNT", "MS_BIND"), null));
-        assertTrue(umount < rmdir && rmdir < mask && mask < mask2 && mask2 < ro && ro < rootRo);
+        assertTrue(proc < mask && mask < mask2 && mask2 < ro && ro < pivot && pivot < rootRo);
     }
 
     @Test
@@ -195,8 +196,9 @@ class PlannerTest {
         List<Step> init = steps(plan(f), Actor.INIT);
         assertEquals(mount(null, "/", null, List.of("MS_REC", "MS_SLAVE"), null), init.get(0),
                 "the host must not see the rootfs bind: slave until the new root is in place");
-        int rmdir = init.indexOf(new Step.Rmdir("/.oldroot"));
-        assertEquals(mount(null, "/", null, List.of("MS_SHARED"), null), init.get(rmdir + 1));
+        int pivot = init.indexOf(new Step.PivotRoot(SpecFixture.BUNDLE + "/rootfs"));
+        assertEquals(mount(null, "/", null, List.of("MS_SHARED"), null), init.get(pivot + 1),
+                "pivot_root refuses a shared root: shared comes after it");
     }
 
     @Test
@@ -213,13 +215,6 @@ class PlannerTest {
         assertEquals(List.of(new Step.Capset(three, three, List.of("CAP_KILL"))), all(plan, Step.Capset.class));
         // CAP_AUDIT_WRITE is not inheritable: the kernel would refuse to raise it, so it is left out.
         assertEquals(List.of(new Step.AmbientRaise(List.of("CAP_KILL"))), all(plan, Step.AmbientRaise.class));
-    }
-
-    @Test
-    void withoutCapabilitiesTheInitKeepsItsOwn() {
-        Plan plan = plan(SpecFixture.container());
-        assertTrue(all(plan, Step.CapbsetDrop.class).isEmpty());
-        assertTrue(all(plan, Step.Capset.class).isEmpty());
     }
 
     @Test
@@ -320,11 +315,22 @@ class PlannerTest {
     }
 
     @Test
+    void noCapabilitiesInTheConfigMeansNoneAtAll() {
+        SpecFixture f = SpecFixture.container();
+        f.capabilities = null;
+        Plan plan = plan(f);
+        assertEquals(Capability.values().length, all(plan, Step.CapbsetDrop.class).get(0).caps().size());
+        assertEquals(List.of(new Step.Capset(List.of(), List.of(), List.of())), all(plan, Step.Capset.class),
+                "nothing of the caller's sets, inheritable included, reaches the container");
+        assertTrue(all(plan, Step.AmbientRaise.class).isEmpty());
+    }
+
+    @Test
     void relativeRootAndDestinationsAreCleaned() {
         SpecFixture f = SpecFixture.container().mount("tmp/../scratch/", "tmpfs", null);
         f.rootPath = "./images/../rootfs/";
         Plan plan = plan(f);
-        assertTrue(plan.entries().stream().anyMatch(e -> e.step().equals(new Step.PivotRoot("/bundles/test/rootfs", "/bundles/test/rootfs/.oldroot"))));
+        assertTrue(plan.entries().stream().anyMatch(e -> e.step().equals(new Step.PivotRoot("/bundles/test/rootfs"))));
         assertTrue(plan.entries().stream().anyMatch(e -> e.step().equals(mount(null, "/scratch", "tmpfs", List.of(), null))));
     }
 
@@ -356,7 +362,7 @@ class PlannerTest {
         List<Step> init = steps(plan, Actor.INIT);
         assertTrue(init.contains(new Step.Mount("tmpfs", "/sys/fs/cgroup", "tmpfs", List.of("MS_NOSUID", "MS_NODEV", "MS_NOEXEC"),
                 "mode=755")), init.toString());
-        assertTrue(init.contains(new Step.Mount("/.oldroot/sys/fs/cgroup/memory/jspec/test", "/sys/fs/cgroup/memory", null,
+        assertTrue(init.contains(new Step.Mount("/sys/fs/cgroup/memory/jspec/test", "/sys/fs/cgroup/memory", null,
                 List.of("MS_BIND", "MS_REC"), null)), init.toString());
         assertTrue(init.contains(new Step.Mount(null, "/sys/fs/cgroup/memory", null,
                 List.of("MS_RDONLY", "MS_NOSUID", "MS_NODEV", "MS_NOEXEC", "MS_REMOUNT", "MS_BIND"), null)), init.toString());
@@ -368,7 +374,7 @@ class PlannerTest {
     void aCgroupMountOnV2BindsTheContainersDirectory() {
         Plan plan = Planner.plan(SpecFixture.container().mount("/sys/fs/cgroup", "cgroup", "cgroup").build(),
                 new PlanContext("test", "/bundles/test", SpecFixture.V2));
-        assertTrue(steps(plan, Actor.INIT).contains(new Step.Mount("/.oldroot/sys/fs/cgroup/jspec/test", "/sys/fs/cgroup", null,
+        assertTrue(steps(plan, Actor.INIT).contains(new Step.Mount("/sys/fs/cgroup/jspec/test", "/sys/fs/cgroup", null,
                 List.of("MS_BIND", "MS_REC"), null)), steps(plan, Actor.INIT).toString());
     }
 }
