@@ -637,6 +637,17 @@ public final class LinuxSyscalls implements Syscalls {
     }
 
     @Override
+    public int pidfdOpen(int pid) {
+        return (int) check("pidfd_open(" + pid + ")", () -> LibC.syscall(SyscallNumbers.PIDFD_OPEN, pid, 0));
+    }
+
+    @Override
+    public void pidfdSendSignal(int pidfd, int signal) {
+        check("pidfd_send_signal(" + pidfd + ", " + signal + ")",
+                () -> LibC.syscall(SyscallNumbers.PIDFD_SEND_SIGNAL, pidfd, signal, null, 0));
+    }
+
+    @Override
     public int[] openPty() {
         try {
             int master = LibC.posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);

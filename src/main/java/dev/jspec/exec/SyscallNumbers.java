@@ -1,11 +1,14 @@
 package dev.jspec.exec;
 
-/** Numbers of the system calls glibc has no wrapper for (pivot_root, mount_setattr, bpf), per architecture. */
+/** Numbers of the system calls glibc has no wrapper for (pivot_root, mount_setattr, bpf, pidfd_*), per architecture. */
 final class SyscallNumbers {
 
     static final long PIVOT_ROOT;
     static final long MOUNT_SETATTR;
     static final long BPF;
+    /** Numbered alike on every architecture (the shared table from 424 on). */
+    static final long PIDFD_SEND_SIGNAL = 424;
+    static final long PIDFD_OPEN = 434;
 
     static {
         String arch = System.getProperty("os.arch");

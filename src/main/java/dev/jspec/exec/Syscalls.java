@@ -133,6 +133,12 @@ public interface Syscalls {
 
     void kill(int pid, int signal);
 
+    /** pidfd_open(2): a descriptor bound to this one process; a later process given the same pid is not reached through it. */
+    int pidfdOpen(int pid);
+
+    /** pidfd_send_signal(2); ESRCH once that process has exited. */
+    void pidfdSendSignal(int pidfd, int signal);
+
     // --- terminals ---
 
     /** A new pseudo-terminal pair from /dev/ptmx: {master, slave}, both close-on-exec. */
