@@ -103,7 +103,11 @@ final class RunCommand implements Callable<Integer> {
         for (Diagnostic w : loaded.warnings()) {
             System.err.println(w);
         }
+        HostFacts host = Hosts.current();
         String unsupported = Preflight.unsupported(loaded.spec());
+        if (unsupported == null) {
+            unsupported = Preflight.unsupportedOnThisHost(loaded.spec(), host);
+        }
         if (unsupported == null && detach && loaded.spec().process().terminal()) {
             // The terminal's master lives in this process: detaching would hang up the container.
             unsupported = "a container with terminal: true cannot run detached (no --console-socket yet); run it in the foreground";
@@ -112,7 +116,7 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("jspec: " + unsupported);
             return ExitCodes.START_FAILED;
         }
-        Plan plan = Planner.plan(loaded.spec(), new PlanContext(id, loaded.bundleDir().toString(), Hosts.current()));
+        Plan plan = Planner.plan(loaded.spec(), new PlanContext(id, loaded.bundleDir().toString(), host));
 
         // Handlers go in before anything is made: a signal during start-up must not kill
         // jspec halfway and orphan a container. Until the init exists, signals wait.

@@ -146,4 +146,35 @@ class InitExecutorTest {
         assertEquals(List.of(3), asked);
         assertEquals(List.of("chdir /", "parent ran from step 3", "unshare 0x2000000"), sys.calls);
     }
+
+    @Test
+    void anApparmorProfileIsWrittenToItsOwnAttrFileForThisThread() throws Exception {
+        RecordingSyscalls sys = new RecordingSyscalls().file("/proc/thread-self/attr/apparmor/exec", Syscalls.FileKind.REGULAR);
+        new InitExecutor(sys).run(initPlan(new Step.SetExecLabel("apparmor", "jspec-default")));
+        assertEquals(List.of("write /proc/thread-self/attr/apparmor/exec exec jspec-default"), sys.calls);
+    }
+
+    @Test
+    void anApparmorProfileGoesToTheSharedAttrFileOnKernelsWithoutTheApparmorDirectory() throws Exception {
+        RecordingSyscalls sys = new RecordingSyscalls();
+        new InitExecutor(sys).run(initPlan(new Step.SetExecLabel("apparmor", "jspec-default")));
+        assertEquals(List.of("write /proc/thread-self/attr/exec exec jspec-default"), sys.calls);
+    }
+
+    @Test
+    void anSelinuxLabelIsWrittenAsItIs() throws Exception {
+        RecordingSyscalls sys = new RecordingSyscalls();
+        new InitExecutor(sys).run(initPlan(new Step.SetExecLabel("selinux", "system_u:system_r:container_t:s0")));
+        assertEquals(List.of("write /proc/thread-self/attr/exec system_u:system_r:container_t:s0"), sys.calls);
+    }
+
+    @Test
+    void aLabelThePolicyDoesNotKnowFailsTheStartNamingIt() {
+        RecordingSyscalls sys = new RecordingSyscalls().failOn("write /proc/thread-self/attr/exec", Errno.ENOENT);
+        StepFailure f = assertThrows(StepFailure.class,
+                () -> new InitExecutor(sys).run(initPlan(new Step.SetExecLabel("apparmor", "nosuch"))));
+        assertTrue(f.getMessage().startsWith("step 2 write(\"/proc/thread-self/attr/apparmor/exec\", \"exec nosuch\"): ENOENT"),
+                f.getMessage());
+        assertEquals(ExitCodes.START_FAILED, f.exitCode());
+    }
 }
