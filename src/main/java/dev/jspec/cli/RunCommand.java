@@ -250,6 +250,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private static boolean hasConfig(Path dir) {
-        return BundleLoader.CONFIG_NAMES.stream().anyMatch(name -> Files.isRegularFile(dir.resolve(name)));
+        // Whatever is there under a config's name: the loader refuses one that is not a regular file.
+        return BundleLoader.CONFIG_NAMES.stream().anyMatch(name -> Files.exists(dir.resolve(name)));
     }
 }

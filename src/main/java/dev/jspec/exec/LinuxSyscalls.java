@@ -24,6 +24,8 @@ public final class LinuxSyscalls implements Syscalls {
     private static final int O_TRUNC = 0x200;
     private static final int O_CLOEXEC = 0x80000;
     private static final int O_NOFOLLOW = 0x20000;
+    private static final int O_NONBLOCK = 0x800;
+    private static final int AT_EMPTY_PATH = 0x1000;
     private static final int AT_FDCWD = -100;
     private static final int AT_SYMLINK_NOFOLLOW = 0x100;
     private static final int STATX_TYPE = 0x1;
@@ -53,6 +55,10 @@ public final class LinuxSyscalls implements Syscalls {
             }
             throw fail("statx(\"" + path + "\")", e);
         }
+        return kindOf(buf);
+    }
+
+    private static FileKind kindOf(byte[] buf) {
         // struct statx: stx_mode is a __u16 at offset 0x1c on every architecture.
         int mode = (buf[0x1c] & 0xff) | ((buf[0x1d] & 0xff) << 8);
         return switch (mode & S_IFMT) {
@@ -248,6 +254,19 @@ public final class LinuxSyscalls implements Syscalls {
         } finally {
             LibC.close(fd);
         }
+    }
+
+    @Override
+    public int openNonBlocking(String path) {
+        return (int) check("open(\"" + path + "\", O_RDONLY|O_NONBLOCK)",
+                () -> LibC.open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0));
+    }
+
+    @Override
+    public FileKind kind(int fd) {
+        byte[] buf = new byte[256];
+        check("statx(" + fd + ", AT_EMPTY_PATH)", () -> LibC.statx(fd, "", AT_EMPTY_PATH, STATX_TYPE, buf));
+        return kindOf(buf);
     }
 
     @Override

@@ -42,6 +42,15 @@ public interface Syscalls {
 
     String readFile(String path);
 
+    /**
+     * open(O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC): a FIFO or a terminal opens at once
+     * instead of waiting for its other end; the caller checks {@link #kind(int)} before reading.
+     */
+    int openNonBlocking(String path);
+
+    /** What an open descriptor is (statx with AT_EMPTY_PATH): the file actually opened, whatever the path names now. */
+    FileKind kind(int fd);
+
     void chdir(String path);
 
     /** open(O_RDONLY) and flock(LOCK_EX) of a directory; the lock lasts until the returned descriptor is closed. */

@@ -105,6 +105,8 @@ class RecordingSyscalls implements Syscalls {
     @Override public void kill(int pid, int signal) { record("kill " + pid + " " + signal); }
     @Override public int pidfdOpen(int pid) { record("pidfd_open " + pid); return 40; }
     @Override public void pidfdSendSignal(int pidfd, int signal) { record("pidfd_send_signal " + pidfd + " " + signal); }
+    @Override public int openNonBlocking(String path) { record("open_nonblock " + path); return 41; }
+    @Override public FileKind kind(int fd) { return FileKind.REGULAR; }
     @Override public int[] openPty() { record("openpty"); return new int[] {20, 21}; }
     @Override public int[] windowSize(int fd) { return null; }
     @Override public void setWindowSize(int fd, int rows, int columns) { }
