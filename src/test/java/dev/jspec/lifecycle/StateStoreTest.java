@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jspec.exec.LinuxSyscalls;
+import dev.jspec.exec.Syscalls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -44,6 +46,26 @@ class StateStoreTest {
         store.reserve("web");
         store.write(state("web"));
         assertEquals("rwx------", mode(tmp.resolve("run")));
+        assertEquals("rwx------", mode(tmp.resolve("run/jspec")));
+        assertEquals("rwx------", mode(tmp.resolve("run/jspec/web")));
+        assertEquals("rw-------", mode(tmp.resolve("run/jspec/web/state.json")));
+    }
+
+    /** A umask that takes even the owner's bits: what the store makes is still exactly 0700/0600. */
+    @Test
+    void theModesAreExactUnderAUmaskThatTakesTheOwnersBits(@TempDir Path tmp) throws Exception {
+        String umaskLine = Files.readAllLines(Path.of("/proc/self/status")).stream()
+                .filter(l -> l.startsWith("Umask:")).findFirst().orElseThrow();
+        int before = Integer.parseInt(umaskLine.substring("Umask:".length()).strip(), 8);
+        Syscalls sys = new LinuxSyscalls();
+        sys.umask(0777);
+        try {
+            StateStore store = new StateStore(tmp.resolve("run/jspec"));
+            store.reserve("web");
+            store.write(state("web"));
+        } finally {
+            sys.umask(before);
+        }
         assertEquals("rwx------", mode(tmp.resolve("run/jspec")));
         assertEquals("rwx------", mode(tmp.resolve("run/jspec/web")));
         assertEquals("rw-------", mode(tmp.resolve("run/jspec/web/state.json")));
