@@ -84,8 +84,14 @@ final class DeleteCommand implements Callable<Integer> {
             }
         }
         CgroupOwnership.Split cgroups = CgroupOwnership.split(s);
-        for (String dir : cgroups.foreign()) {
-            System.err.println("jspec: " + dir + " is no longer the cgroup \"" + id + "\" made (another container's now); left alone");
+        if (!cgroups.foreign().isEmpty()) {
+            System.err.println("jspec: left alone, no longer the cgroups \"" + id + "\" made (another container's now): "
+                    + String.join(", ", cgroups.foreign()));
+        }
+        List<String> busy = cgroups.unproven().stream().filter(dir -> hasProcesses(sys, dir)).toList();
+        if (!busy.isEmpty()) {
+            System.err.println("jspec: left alone, holding processes but not provably the cgroups \"" + id
+                    + "\" made (its start stopped before recording them): " + String.join(", ", busy));
         }
         // Directories not proven the container's go with its parents: removed only when nothing is in them.
         List<String> removeIfEmpty = new ArrayList<>(cgroups.unproven());
@@ -93,5 +99,13 @@ final class DeleteCommand implements Callable<Integer> {
         CgroupRemoval.remove(sys, new CgroupCleanup(cgroups.owned(), removeIfEmpty));
         store.remove(id);
         return ExitCodes.OK;
+    }
+
+    private static boolean hasProcesses(Syscalls sys, String dir) {
+        try {
+            return !sys.readFile(dir + "/cgroup.procs").isBlank();
+        } catch (SyscallException e) {
+            return false;
+        }
     }
 }

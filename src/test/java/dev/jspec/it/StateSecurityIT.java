@@ -178,6 +178,7 @@ class StateSecurityIT {
                     running.parentCgroups(), Map.of()));
             Jspec.Result delete = in(second, "delete", "--force", "shared-id");
             assertEquals(0, delete.exit(), delete.toString());
+            assertTrue(delete.err().contains("not provably the cgroups"), delete.toString());
             assertAlive(first, running);
 
             // Worse: a state naming the first container's pid (another start time) and cgroups made again since.
@@ -188,7 +189,7 @@ class StateSecurityIT {
                     running.cgroups(), running.parentCgroups(), otherInodes));
             delete = in(second, "delete", "--force", "shared-id");
             assertEquals(0, delete.exit(), delete.toString());
-            assertTrue(delete.err().contains("left alone"), delete.toString());
+            assertTrue(delete.err().contains("left alone, no longer the cgroups"), delete.toString());
             assertAlive(first, running);
         } finally {
             Jspec.Result delete = in(first, "delete", "--force", "shared-id");
