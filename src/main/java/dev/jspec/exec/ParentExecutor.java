@@ -92,8 +92,9 @@ public final class ParentExecutor {
         for (int i = 0; i < entries.size(); i++) {
             if (entries.get(i).step() instanceof Step.CgroupMkdir s && planned.containerDirs().contains(s.dir())
                     && sys.kind(s.dir(), false) != Syscalls.FileKind.MISSING) {
-                throw new StepFailure(i + 1, StepText.call(s), Errno.describe(Errno.EEXIST) + hint(s, new SyscallException("mkdir", Errno.EEXIST)),
-                        ExitCodes.START_FAILED, null);
+                SyscallException exists = new SyscallException("mkdir(\"" + s.dir() + "\")", Errno.EEXIST);
+                throw new StepFailure(i + 1, StepText.call(s), Errno.describe(Errno.EEXIST) + hint(s, exists),
+                        ExitCodes.START_FAILED, exists);
             }
         }
     }
