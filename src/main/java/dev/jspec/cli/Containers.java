@@ -1,8 +1,7 @@
 package dev.jspec.cli;
 
 import dev.jspec.exec.LinuxSyscalls;
-import dev.jspec.exec.SyscallException;
-import dev.jspec.exec.Syscalls;
+import dev.jspec.lifecycle.ContainerId;
 import dev.jspec.lifecycle.ContainerState;
 import java.io.IOException;
 
@@ -11,8 +10,21 @@ final class Containers {
 
     private Containers() {}
 
-    /** The container's state, or null (after telling the user) when there is none. */
+    /** Whether {@code id} is a container ID; otherwise says why. Every command checks before it makes a path of the ID. */
+    static boolean validId(String id) {
+        String problem = ContainerId.problem(id);
+        if (problem != null) {
+            System.err.println("jspec: " + problem);
+            return false;
+        }
+        return true;
+    }
+
+    /** The container's state, or null (after telling the user) when there is none or it cannot be read. */
     static ContainerState find(String id) {
+        if (!validId(id)) {
+            return null;
+        }
         try {
             ContainerState state = Main.stateStore().read(id);
             if (state == null) {
@@ -25,23 +37,15 @@ final class Containers {
         }
     }
 
-    /** The recorded status, corrected to "stopped" when the init process is gone. */
+    /**
+     * The recorded status, corrected to "stopped" when the init is gone: exited, or its pid
+     * now names another process (the start time differs).
+     */
     static String liveStatus(ContainerState state) {
-        return alive(state.pid()) ? state.status() : "stopped";
+        return alive(state) ? state.status() : "stopped";
     }
 
-    static boolean alive(int pid) {
-        if (pid <= 0) {
-            return false;
-        }
-        try {
-            Syscalls sys = new LinuxSyscalls();
-            sys.kill(pid, 0);
-            // A zombie still answers kill(0); it is stopped all the same.
-            String stat = sys.readFile("/proc/" + pid + "/stat");
-            return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
-        } catch (SyscallException e) {
-            return false;
-        }
+    static boolean alive(ContainerState state) {
+        return state.init().alive(new LinuxSyscalls());
     }
 }

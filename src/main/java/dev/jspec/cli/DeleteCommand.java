@@ -2,15 +2,27 @@ package dev.jspec.cli;
 
 import dev.jspec.exec.CgroupCleanup;
 import dev.jspec.exec.CgroupRemoval;
+import dev.jspec.exec.Errno;
 import dev.jspec.exec.LinuxSyscalls;
 import dev.jspec.exec.SyscallException;
 import dev.jspec.exec.Syscalls;
+import dev.jspec.lifecycle.CgroupOwnership;
 import dev.jspec.lifecycle.ContainerState;
+import dev.jspec.lifecycle.StateStore;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+/**
+ * Removes a container: its init (with --force), the cgroup directories it made, its state.
+ * It kills only what it can prove is the container's: the init by its pid and start time,
+ * and the processes in a cgroup directory only when that is the directory this container
+ * made (its recorded inode).
+ */
 @Command(name = "delete", aliases = "rm", mixinStandardHelpOptions = true,
         description = "Remove a stopped container's cgroups and state (--force: kill it first).")
 final class DeleteCommand implements Callable<Integer> {
@@ -28,30 +40,72 @@ final class DeleteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        if (!Main.stateStore().exists(id)) {
+        if (!Containers.validId(id)) {
+            return ExitCodes.FAILURE;
+        }
+        StateStore store = Main.stateStore();
+        if (!store.exists(id)) {
             System.err.println("jspec: container \"" + id + "\" does not exist");
             return ExitCodes.FAILURE;
         }
-        ContainerState s = Containers.find(id);
+        ContainerState s;
+        try {
+            s = store.read(id);
+        } catch (IOException e) {
+            if (!force) {
+                System.err.println("jspec: cannot read the state of \"" + id + "\": " + e.getMessage()
+                        + "; `jspec delete --force " + id + "` removes the state (its cgroups, if any, stay)");
+                return ExitCodes.FAILURE;
+            }
+            System.err.println("jspec: the state of \"" + id + "\" is unreadable (" + e.getMessage()
+                    + "); removing it, nothing else (its cgroups, if any, stay)");
+            store.remove(id);
+            return ExitCodes.OK;
+        }
+        if (s == null) {
+            // Reserved by a start that stopped before it recorded anything: nothing was made.
+            store.remove(id);
+            return ExitCodes.OK;
+        }
         Syscalls sys = new LinuxSyscalls();
-        if (s != null && Containers.alive(s.pid())) {
+        if (s.init().alive(sys)) {
             if (!force) {
                 System.err.println("jspec: container \"" + id + "\" is running; stop it first or use --force");
                 return ExitCodes.FAILURE;
             }
             try {
-                sys.kill(s.pid(), SIGKILL);
-            } catch (SyscallException ignored) {
-                // Gone meanwhile.
+                s.init().signal(sys, SIGKILL);
+            } catch (SyscallException e) {
+                System.err.println("jspec: " + e.call() + ": " + Errno.describe(e.errno()));
+                return ExitCodes.FAILURE;
             }
-            for (int i = 0; i < 200 && Containers.alive(s.pid()); i++) {
+            for (int i = 0; i < 200 && s.init().alive(sys); i++) {
                 Thread.sleep(5);
             }
         }
-        if (s != null) {
-            CgroupRemoval.remove(sys, new CgroupCleanup(s.cgroups(), s.parentCgroups()));
+        CgroupOwnership.Split cgroups = CgroupOwnership.split(s);
+        if (!cgroups.foreign().isEmpty()) {
+            System.err.println("jspec: left alone, no longer the cgroups \"" + id + "\" made (another container's now): "
+                    + String.join(", ", cgroups.foreign()));
         }
-        Main.stateStore().remove(id);
+        List<String> busy = cgroups.unproven().stream().filter(dir -> hasProcesses(sys, dir)).toList();
+        if (!busy.isEmpty()) {
+            System.err.println("jspec: left alone, holding processes but not provably the cgroups \"" + id
+                    + "\" made (its start stopped before recording them): " + String.join(", ", busy));
+        }
+        // Directories not proven the container's go with its parents: removed only when nothing is in them.
+        List<String> removeIfEmpty = new ArrayList<>(cgroups.unproven());
+        removeIfEmpty.addAll(s.parentCgroups());
+        CgroupRemoval.remove(sys, new CgroupCleanup(cgroups.owned(), removeIfEmpty));
+        store.remove(id);
         return ExitCodes.OK;
+    }
+
+    private static boolean hasProcesses(Syscalls sys, String dir) {
+        try {
+            return !sys.readFile(dir + "/cgroup.procs").isBlank();
+        } catch (SyscallException e) {
+            return false;
+        }
     }
 }

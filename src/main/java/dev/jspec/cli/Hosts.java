@@ -2,6 +2,7 @@ package dev.jspec.cli;
 
 import dev.jspec.cgroup.CgroupLayoutProbe;
 import dev.jspec.exec.InitCommand;
+import dev.jspec.exec.LsmProbe;
 import dev.jspec.plan.HostFacts;
 
 /** The facts about the machine jspec runs on, read once per command. */
@@ -10,6 +11,6 @@ final class Hosts {
     private Hosts() {}
 
     static HostFacts current() {
-        return CgroupLayoutProbe.detect().hostFacts(InitCommand.argv());
+        return CgroupLayoutProbe.detect().hostFacts(InitCommand.argv()).withLsms(LsmProbe.detect());
     }
 }

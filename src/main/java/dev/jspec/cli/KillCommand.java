@@ -33,15 +33,15 @@ final class KillCommand implements Callable<Integer> {
         if (s == null) {
             return ExitCodes.FAILURE;
         }
-        if (!Containers.alive(s.pid())) {
-            System.err.println("jspec: container \"" + id + "\" is not running");
-            return ExitCodes.FAILURE;
-        }
         try {
-            new LinuxSyscalls().kill(s.pid(), number);
+            // Through a pidfd, after the start time is checked: never a process that merely reuses the pid.
+            if (!s.init().signal(new LinuxSyscalls(), number)) {
+                System.err.println("jspec: container \"" + id + "\" is not running");
+                return ExitCodes.FAILURE;
+            }
             return ExitCodes.OK;
         } catch (SyscallException e) {
-            System.err.println("jspec: kill(" + s.pid() + ", " + number + "): " + Errno.describe(e.errno()));
+            System.err.println("jspec: " + e.call() + ": " + Errno.describe(e.errno()));
             return ExitCodes.FAILURE;
         }
     }

@@ -21,7 +21,14 @@ final class ListCommand implements Callable<Integer> {
             System.out.printf("%-24s %-8s %-10s %s%n", "ID", "PID", "STATUS", "BUNDLE");
         }
         for (String id : Main.stateStore().ids()) {
-            ContainerState s = Main.stateStore().read(id);
+            ContainerState s;
+            try {
+                s = Main.stateStore().read(id);
+            } catch (IOException e) {
+                // As runc does: one container's bad state does not hide the others.
+                System.err.println("jspec: skipping container \"" + id + "\": " + e.getMessage());
+                continue;
+            }
             if (quiet) {
                 System.out.println(id);
             } else if (s == null) {

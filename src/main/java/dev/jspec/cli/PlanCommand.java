@@ -1,5 +1,6 @@
 package dev.jspec.cli;
 
+import dev.jspec.lifecycle.ContainerId;
 import dev.jspec.plan.HostFacts;
 import dev.jspec.plan.PlanCodec;
 import dev.jspec.plan.PlanContext;
@@ -63,6 +64,12 @@ final class PlanCommand implements Callable<Integer> {
         }
         Path dir = loaded.bundleDir().toAbsolutePath().normalize();
         String containerId = id != null ? id : dir.getFileName() == null ? "jspec" : dir.getFileName().toString();
+        String badId = ContainerId.problem(containerId);
+        if (badId != null) {
+            // The ID names the cgroup in the plan, as in a run, which refuses it the same way.
+            err.println("jspec: " + badId);
+            return ExitCodes.FAILURE;
+        }
         HostFacts host = Hosts.current();
         Planner.Planned planned = Planner.planWithNotes(loaded.spec(), new PlanContext(containerId, dir.toString(), host));
         if (format == Format.json) {

@@ -7,8 +7,12 @@ import dev.jspec.exec.ParentExecutor;
 import dev.jspec.exec.StepFailure;
 import dev.jspec.exec.Syscalls;
 import dev.jspec.exec.TerminalProxy;
+import dev.jspec.lifecycle.CgroupOwnership;
+import dev.jspec.lifecycle.ContainerId;
 import dev.jspec.lifecycle.ContainerState;
+import dev.jspec.lifecycle.InitProcess;
 import dev.jspec.lifecycle.StateStore;
+import dev.jspec.plan.HostFacts;
 import dev.jspec.plan.Plan;
 import dev.jspec.plan.PlanContext;
 import dev.jspec.plan.Planner;
@@ -22,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.BiConsumer;
 import picocli.CommandLine.Command;
@@ -76,7 +81,7 @@ final class RunCommand implements Callable<Integer> {
                     + " there");
             return ExitCodes.START_FAILED;
         }
-        String badId = StateStore.checkId(id);
+        String badId = ContainerId.problem(id);
         if (badId != null) {
             System.err.println("jspec: " + badId);
             return ExitCodes.START_FAILED;
@@ -98,7 +103,11 @@ final class RunCommand implements Callable<Integer> {
         for (Diagnostic w : loaded.warnings()) {
             System.err.println(w);
         }
+        HostFacts host = Hosts.current();
         String unsupported = Preflight.unsupported(loaded.spec());
+        if (unsupported == null) {
+            unsupported = Preflight.unsupportedOnThisHost(loaded.spec(), host);
+        }
         if (unsupported == null && detach && loaded.spec().process().terminal()) {
             // The terminal's master lives in this process: detaching would hang up the container.
             unsupported = "a container with terminal: true cannot run detached (no --console-socket yet); run it in the foreground";
@@ -107,7 +116,7 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("jspec: " + unsupported);
             return ExitCodes.START_FAILED;
         }
-        Plan plan = Planner.plan(loaded.spec(), new PlanContext(id, loaded.bundleDir().toString(), Hosts.current()));
+        Plan plan = Planner.plan(loaded.spec(), new PlanContext(id, loaded.bundleDir().toString(), host));
 
         // Handlers go in before anything is made: a signal during start-up must not kill
         // jspec halfway and orphan a container. Until the init exists, signals wait.
@@ -124,7 +133,7 @@ final class RunCommand implements Callable<Integer> {
         // Recorded before anything is made, so that `jspec delete` can clean up even after
         // jspec itself was killed halfway through the start.
         try {
-            store.write(state(id, "creating", 0, loaded, CgroupCleanup.of(plan)));
+            store.write(state(id, "creating", new InitProcess(0, 0), loaded, CgroupCleanup.of(plan), Map.of()));
         } catch (IOException e) {
             store.remove(id);
             System.err.println("jspec: cannot record the container's state: " + e.getMessage());
@@ -135,13 +144,18 @@ final class RunCommand implements Callable<Integer> {
         int pid;
         try {
             pid = executor.spawn();
+            // The init is this process's unreaped child, so its pid cannot have been reused yet:
+            // its start time read now is the one that tells it apart later.
+            InitProcess init = InitProcess.of(sys, pid);
+            CgroupCleanup owned = executor.cleanup();
+            Map<String, Long> inodes = CgroupOwnership.inodes(owned.containerDirs());
             // The pid file and state exist before the program runs, as runc's create makes them.
-            store.write(state(id, "created", pid, loaded, executor.cleanup()));
+            store.write(state(id, "created", init, loaded, owned, inodes));
             if (pidFile != null) {
                 Files.writeString(pidFile, Integer.toString(pid));
             }
             executor.release();
-            store.write(state(id, "running", pid, loaded, executor.cleanup()));
+            store.write(state(id, "running", init, loaded, owned, inodes));
         } catch (StepFailure f) {
             cleanUpFailedStart(store, id);
             System.err.println("jspec: " + f.getMessage());
@@ -196,8 +210,10 @@ final class RunCommand implements Callable<Integer> {
         return ExitStatus.toExitCode(status);
     }
 
-    private static ContainerState state(String id, String status, int pid, LoadedBundle loaded, CgroupCleanup cgroups) {
-        return new ContainerState(id, status, pid, loaded.bundleDir().toString(), cgroups.containerDirs(), cgroups.parentDirs());
+    private static ContainerState state(String id, String status, InitProcess init, LoadedBundle loaded, CgroupCleanup cgroups,
+            Map<String, Long> inodes) {
+        return new ContainerState(id, status, init.pid(), init.startTime(), loaded.bundleDir().toString(),
+                cgroups.containerDirs(), cgroups.parentDirs(), inodes);
     }
 
     private void cleanUpFailedStart(StateStore store, String id) {
@@ -234,6 +250,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private static boolean hasConfig(Path dir) {
-        return BundleLoader.CONFIG_NAMES.stream().anyMatch(name -> Files.isRegularFile(dir.resolve(name)));
+        // Whatever is there under a config's name: the loader refuses one that is not a regular file.
+        return BundleLoader.CONFIG_NAMES.stream().anyMatch(name -> Files.exists(dir.resolve(name)));
     }
 }

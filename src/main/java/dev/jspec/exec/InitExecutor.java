@@ -3,6 +3,7 @@ package dev.jspec.exec;
 import dev.jspec.cli.ExitCodes;
 import dev.jspec.plan.Actor;
 import dev.jspec.plan.Capability;
+import dev.jspec.plan.HostFacts;
 import dev.jspec.plan.Plan;
 import dev.jspec.plan.Step;
 import dev.jspec.plan.StepText;
@@ -141,6 +142,7 @@ public final class InitExecutor {
                     sys.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, Capability.numberOf(cap));
                 }
             }
+            case Step.SetExecLabel s -> setExecLabel(s);
             case Step.SetNoNewPrivs s -> sys.prctl(PR_SET_NO_NEW_PRIVS, 1, 0);
             case Step.CloseFrom s -> sys.closeRangeCloexec(s.first());
             case Step.Execve s -> execve(s);
@@ -403,6 +405,33 @@ public final class InitExecutor {
         }
     }
 
+    /**
+     * The label of the program this thread execs next. AppArmor has its own attr directory
+     * since Linux 5.1 (where modules stack); before that its file is the shared attr/exec.
+     */
+    /**
+     * The label the kernel puts on the program at execve, written to this thread's attr
+     * file through the host's procfs handle (the container's /proc is the image's to fake).
+     */
+    private void setExecLabel(Step.SetExecLabel s) {
+        String thread = sys.readlinkAt(procfs(), "thread-self");
+        switch (s.lsm()) {
+            case HostFacts.APPARMOR -> {
+                try {
+                    writeProc(thread + "/attr/apparmor/exec", "exec " + s.label());
+                } catch (SyscallException e) {
+                    if (e.errno() != Errno.ENOENT) {
+                        throw e;
+                    }
+                    // Kernels before 5.1 have only the shared attr file.
+                    writeProc(thread + "/attr/exec", "exec " + s.label());
+                }
+            }
+            case HostFacts.SELINUX -> writeProc(thread + "/attr/exec", s.label());
+            default -> throw new IllegalStateException("no security module " + s.lsm());
+        }
+    }
+
     private void execve(Step.Execve s) {
         if (s.argv().isEmpty()) {
             throw new ProgramNotRunnable("no program to run: process.args is empty", ExitCodes.NOT_FOUND);
@@ -467,6 +496,8 @@ public final class InitExecutor {
             case Step.Mount s when errno == Errno.ENODEV -> " (the kernel does not know filesystem type " + s.fstype() + ")";
             case Step.Sethostname s when errno == Errno.EINVAL -> " (a hostname is at most 64 bytes)";
             case Step.WriteSysctl s when errno == Errno.ENOENT -> " (no such sysctl in this kernel)";
+            case Step.SetExecLabel s when errno == Errno.ENOENT || errno == Errno.EINVAL ->
+                    " (the host's " + s.lsm() + " policy has no such label, or /proc is not mounted in the container)";
             default -> "";
         };
     }

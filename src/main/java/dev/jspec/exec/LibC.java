@@ -57,6 +57,10 @@ final class LibC {
 
     static native int fstatfs(int fd, byte[] buf) throws LastErrorException;
 
+    static native long syscall(long number, int a, int b) throws LastErrorException;
+
+    static native long syscall(long number, int a, int b, Pointer c, int d) throws LastErrorException;
+
     static native int unshare(int flags) throws LastErrorException;
 
     static native int setns(int fd, int nstype) throws LastErrorException;

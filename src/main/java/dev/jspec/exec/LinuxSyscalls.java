@@ -24,6 +24,8 @@ public final class LinuxSyscalls implements Syscalls {
     private static final int O_TRUNC = 0x200;
     private static final int O_CLOEXEC = 0x80000;
     private static final int O_NOFOLLOW = 0x20000;
+    private static final int O_NONBLOCK = 0x800;
+    private static final int AT_EMPTY_PATH = 0x1000;
     private static final int AT_FDCWD = -100;
     private static final int AT_SYMLINK_NOFOLLOW = 0x100;
     private static final int STATX_TYPE = 0x1;
@@ -53,6 +55,10 @@ public final class LinuxSyscalls implements Syscalls {
             }
             throw fail("statx(\"" + path + "\")", e);
         }
+        return kindOf(buf);
+    }
+
+    private static FileKind kindOf(byte[] buf) {
         // struct statx: stx_mode is a __u16 at offset 0x1c on every architecture.
         int mode = (buf[0x1c] & 0xff) | ((buf[0x1d] & 0xff) << 8);
         return switch (mode & S_IFMT) {
@@ -248,6 +254,12 @@ public final class LinuxSyscalls implements Syscalls {
         } finally {
             LibC.close(fd);
         }
+    }
+
+    @Override
+    public int openNonBlocking(String path) {
+        return (int) check("open(\"" + path + "\", O_RDONLY|O_NONBLOCK)",
+                () -> LibC.open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0));
     }
 
     @Override
@@ -647,6 +659,17 @@ public final class LinuxSyscalls implements Syscalls {
     }
 
     @Override
+    public int pidfdOpen(int pid) {
+        return (int) check("pidfd_open(" + pid + ")", () -> LibC.syscall(SyscallNumbers.PIDFD_OPEN, pid, 0));
+    }
+
+    @Override
+    public void pidfdSendSignal(int pidfd, int signal) {
+        check("pidfd_send_signal(" + pidfd + ", " + signal + ")",
+                () -> LibC.syscall(SyscallNumbers.PIDFD_SEND_SIGNAL, pidfd, signal, null, 0));
+    }
+
+    @Override
     public int[] openPty() {
         try {
             int master = LibC.posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -723,7 +746,6 @@ public final class LinuxSyscalls implements Syscalls {
 
     private static final int O_PATH = 0x200000;
     private static final int O_EXCL = 0x80;
-    private static final int AT_EMPTY_PATH = 0x1000;
     private static final long RESOLVE_NO_XDEV = 0x01;
     private static final long RESOLVE_NO_MAGICLINKS = 0x02;
     private static final long RESOLVE_NO_SYMLINKS = 0x04;
@@ -763,14 +785,8 @@ public final class LinuxSyscalls implements Syscalls {
         check("statx(" + fd + ", AT_EMPTY_PATH)", () -> LibC.statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, buf));
         // struct statx: stx_mode (u16) at 0x1c, stx_rdev_major and stx_rdev_minor (u32) at 0x80 and 0x84.
         int mode = (buf[0x1c] & 0xff) | ((buf[0x1d] & 0xff) << 8);
-        FileKind kind = switch (mode & S_IFMT) {
-            case 0x4000 -> FileKind.DIRECTORY;
-            case 0x8000 -> FileKind.REGULAR;
-            case 0xA000 -> FileKind.SYMLINK;
-            default -> FileKind.OTHER;
-        };
         boolean charDevice = (mode & S_IFMT) == 0x2000;
-        return new FileInfo(kind, charDevice, getInt(buf, 0x80), getInt(buf, 0x84));
+        return new FileInfo(kindOf(buf), charDevice, getInt(buf, 0x80), getInt(buf, 0x84));
     }
 
     @Override

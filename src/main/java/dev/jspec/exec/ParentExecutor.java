@@ -73,12 +73,29 @@ public final class ParentExecutor {
      * cgroups. The init then waits for its plan; the caller may record the pid first.
      */
     public int spawn() throws StepFailure {
+        refuseExistingLeaves();
         try {
             runParentSteps();
             return initPid;
         } catch (StepFailure f) {
             rollback();
             throw f;
+        }
+    }
+
+    /**
+     * Before anything is made: a container directory that already exists fails its step now,
+     * rather than after the directories in other hierarchies were made and must be undone.
+     */
+    private void refuseExistingLeaves() throws StepFailure {
+        List<Plan.Entry> entries = plan.entries();
+        for (int i = 0; i < entries.size(); i++) {
+            if (entries.get(i).step() instanceof Step.CgroupMkdir s && planned.containerDirs().contains(s.dir())
+                    && sys.kind(s.dir(), false) != Syscalls.FileKind.MISSING) {
+                SyscallException exists = new SyscallException("mkdir(\"" + s.dir() + "\")", Errno.EEXIST);
+                throw new StepFailure(i + 1, StepText.call(s), Errno.describe(Errno.EEXIST) + hint(s, exists),
+                        ExitCodes.START_FAILED, exists);
+            }
         }
     }
 
@@ -161,18 +178,18 @@ public final class ParentExecutor {
                     // Held until the container's directory exists in it (see CgroupRemoval).
                     parentLocks.add(sys.lockDirectory(s.dir().substring(0, s.dir().lastIndexOf('/'))));
                 }
-                if (sys.kind(s.dir(), true) != Syscalls.FileKind.DIRECTORY) {
+                if (leaf) {
+                    // The container's own directory is made here or not at all: one that exists
+                    // (another container's, perhaps with this ID under another --root, even while
+                    // empty) is never taken over, or its teardown and ours would kill each other.
+                    // mkdir's EEXIST is the check that no other start can race.
                     sys.mkdir(s.dir(), 0755);
-                    if (!leaf && !s.shared()) {
+                    ownedLeaves.add(s.dir());
+                } else if (sys.kind(s.dir(), true) != Syscalls.FileKind.DIRECTORY) {
+                    sys.mkdir(s.dir(), 0755);
+                    if (!s.shared()) {
                         createdParents.add(s.dir());
                     }
-                } else if (leaf && !sys.readFile(s.dir() + "/cgroup.procs").isBlank()) {
-                    // Another container (perhaps one with this ID under another --root) lives
-                    // there; joining it would make its teardown and ours kill each other.
-                    throw new SyscallException("mkdir(\"" + s.dir() + "\")", Errno.EBUSY);
-                }
-                if (leaf) {
-                    ownedLeaves.add(s.dir());
                 }
             }
             case Step.CgroupCopyFromParent s -> {
@@ -333,8 +350,9 @@ public final class ParentExecutor {
     private static String hint(Step step, SyscallException ex) {
         return switch (step) {
             case Step.CgroupWrite s -> " (the kernel refused " + s.value() + " for " + s.file() + ")";
-            case Step.CgroupMkdir s when ex.errno() == Errno.EBUSY ->
-                    " (the cgroup exists and holds processes: another container uses this ID's cgroup)";
+            case Step.CgroupMkdir s when ex.errno() == Errno.EEXIST ->
+                    " (the container's cgroup exists already: another container's, perhaps with this ID under another --root,"
+                    + " or left over; jspec does not take over a cgroup it did not make)";
             case Step.AttachDeviceFilter s when ex.errno() == Errno.EPERM ->
                     " (loading a BPF program needs CAP_SYS_ADMIN, or CAP_BPF on Linux 5.8 and later, in the host's user namespace)";
             case Step.Unshare s when ex.errno() == Errno.EINVAL && s.types().contains("user") ->

@@ -2,14 +2,16 @@ package dev.jspec.exec;
 
 /**
  * Numbers of the system calls glibc has no wrapper for (pivot_root, mount_setattr, bpf,
- * openat2), and the open(2) flags whose values differ by architecture.
+ * openat2, pidfd_*), and the open(2) flags whose values differ by architecture.
  */
 final class SyscallNumbers {
 
     static final long PIVOT_ROOT;
     static final long MOUNT_SETATTR;
     static final long BPF;
-    /** The same number on every architecture: it was added after the tables were unified. */
+    /** Numbered alike on every architecture (the shared table from 424 on). */
+    static final long PIDFD_SEND_SIGNAL = 424;
+    static final long PIDFD_OPEN = 434;
     static final long OPENAT2 = 437;
     static final int O_DIRECTORY;
     static final int O_NOFOLLOW;

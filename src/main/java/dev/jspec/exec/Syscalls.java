@@ -42,6 +42,13 @@ public interface Syscalls {
 
     String readFile(String path);
 
+    /**
+     * open(O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC): a FIFO or a terminal opens at once
+     * instead of waiting for its other end; the caller checks {@link #fstat(int)} before reading.
+     */
+    int openNonBlocking(String path);
+
+
     void chdir(String path);
 
     // --- descriptors, and paths resolved relative to them ---
@@ -175,6 +182,12 @@ public interface Syscalls {
     int waitpid(int pid);
 
     void kill(int pid, int signal);
+
+    /** pidfd_open(2): a descriptor bound to this one process; a later process given the same pid is not reached through it. */
+    int pidfdOpen(int pid);
+
+    /** pidfd_send_signal(2); ESRCH once that process has exited. */
+    void pidfdSendSignal(int pidfd, int signal);
 
     // --- terminals ---
 

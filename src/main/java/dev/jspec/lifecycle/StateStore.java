@@ -1,22 +1,45 @@
 package dev.jspec.lifecycle;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.regex.Pattern;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
 
 /**
  * One directory per container under the state root ({@code /run/jspec} by default, runc's
  * {@code --root}): {@code <root>/<id>/state.json}. Creating the directory is what reserves
  * the ID, so two runs with one ID cannot both start.
+ *
+ * <p>Every method checks the ID ({@link ContainerId}) before it makes a path of it, and
+ * never follows a symbolic link in place of a container's directory or state file. What
+ * jspec creates here is its own whatever the caller's umask: directories 0700, files 0600.
+ * A state file is replaced whole (a temporary file, fsync, rename), so a reader sees the
+ * old state or the new one, never half of one.
  */
 public final class StateStore {
 
     public static final String DEFAULT_ROOT = "/run/jspec";
-    private static final Pattern VALID_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+-]{0,127}");
+    private static final String STATE_FILE = "state.json";
+    /** Far more than any state; a bigger file is not one jspec wrote. */
+    private static final long MAX_STATE_BYTES = 1024 * 1024;
+    private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
 
     private final Path root;
 
@@ -28,64 +51,158 @@ public final class StateStore {
         return root;
     }
 
-    /** Why an ID is not acceptable, or null when it is. */
-    public static String checkId(String id) {
-        if (!VALID_ID.matcher(id).matches()) {
-            return "invalid container ID \"" + id + "\": use letters, digits and _ . + - (at most 128), starting with a letter or digit";
+    /** A state file that exists but is not a state jspec wrote: reported for its container alone. */
+    public static final class CorruptStateException extends IOException {
+        public CorruptStateException(String message, Throwable cause) {
+            super(message, cause);
         }
-        return null;
     }
 
     /** Reserves the ID; fails when a container with it exists. */
     public void reserve(String id) throws IOException {
-        Files.createDirectories(root);
+        Path dir = dir(id);
+        createRoot();
         try {
-            Files.createDirectory(root.resolve(id));
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
         } catch (FileAlreadyExistsException e) {
-            throw new IOException("container \"" + id + "\" already exists (state in " + root.resolve(id) + ")");
+            throw new IOException("container \"" + id + "\" already exists (state in " + dir + ")");
+        }
+        // The umask can only have taken bits away; this makes the mode exact.
+        Files.setPosixFilePermissions(dir, DIR_MODE);
+    }
+
+    /** Makes the state root and any missing parent, each 0700; a directory that exists is left as it is (--root may be shared). */
+    private void createRoot() throws IOException {
+        Deque<Path> missing = new ArrayDeque<>();
+        for (Path p = root.toAbsolutePath(); p != null && !Files.isDirectory(p); p = p.getParent()) {
+            missing.push(p);
+        }
+        FileAttribute<Set<PosixFilePermission>> mode = PosixFilePermissions.asFileAttribute(DIR_MODE);
+        while (!missing.isEmpty()) {
+            Path p = missing.pop();
+            try {
+                Files.createDirectory(p, mode);
+                Files.setPosixFilePermissions(p, DIR_MODE);
+            } catch (FileAlreadyExistsException e) {
+                // Made meanwhile by another jspec.
+            }
         }
     }
 
     public void write(ContainerState state) throws IOException {
-        Path dir = root.resolve(state.id());
-        Path tmp = dir.resolve("state.json.tmp");
-        Files.writeString(tmp, state.toJson(), StandardCharsets.UTF_8);
-        Files.move(tmp, dir.resolve("state.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Path dir = dir(state.id());
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            throw new NoSuchFileException(dir.toString(), null, "the container's state directory is gone");
+        }
+        // A name of its own per writer, made with O_EXCL, so nothing else is written through it.
+        Path tmp = Files.createTempFile(dir, "." + STATE_FILE + ".", ".tmp", PosixFilePermissions.asFileAttribute(FILE_MODE));
+        try {
+            Files.setPosixFilePermissions(tmp, FILE_MODE);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                ByteBuffer bytes = ByteBuffer.wrap(state.toJson().getBytes(StandardCharsets.UTF_8));
+                while (bytes.hasRemaining()) {
+                    ch.write(bytes);
+                }
+                ch.force(true);
+            }
+            Files.move(tmp, dir.resolve(STATE_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        syncDirectory(dir);
     }
 
-    /** The recorded state, or null when no container has this ID. */
+    /** fsync of the directory, so that the rename itself survives a crash; best effort (not every filesystem allows it). */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // The state is written; only its durability across a power loss is less certain.
+        }
+    }
+
+    /**
+     * The recorded state, or null when no container has this ID (or its start never got as
+     * far as recording one).
+     *
+     * @throws CorruptStateException when the state file is there but is not a state jspec wrote
+     */
     public ContainerState read(String id) throws IOException {
-        Path file = root.resolve(id).resolve("state.json");
-        if (!Files.isRegularFile(file)) {
+        Path dir = dir(id);
+        Path file = dir.resolve(STATE_FILE);
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || !Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             return null;
         }
-        return ContainerState.fromJson(Files.readString(file, StandardCharsets.UTF_8));
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new CorruptStateException(file + " is not a regular file", null);
+        }
+        byte[] bytes;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            if (ch.size() > MAX_STATE_BYTES) {
+                throw new CorruptStateException(file + " is larger than any state jspec writes", null);
+            }
+            ByteBuffer buf = ByteBuffer.allocate((int) ch.size());
+            while (buf.hasRemaining() && ch.read(buf) > 0) {
+                // Read it all.
+            }
+            bytes = java.util.Arrays.copyOf(buf.array(), buf.position());
+        }
+        ContainerState state;
+        try {
+            state = ContainerState.fromJson(new String(bytes, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new CorruptStateException(file + " is not a container state: " + e.getMessage(), e);
+        }
+        if (!state.id().equals(id)) {
+            throw new CorruptStateException(file + " is the state of " + ContainerState.quote(state.id()) + ", not of " + id, null);
+        }
+        return state;
     }
 
-    /** IDs of every container with a state directory, sorted. */
-    public java.util.List<String> ids() throws IOException {
+    /** IDs of every container with a state directory, sorted; names that are not IDs (or not directories) are not containers. */
+    public List<String> ids() throws IOException {
         if (!Files.isDirectory(root)) {
-            return java.util.List.of();
+            return List.of();
         }
-        try (var s = Files.list(root)) {
-            return s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+        List<String> ids = new ArrayList<>();
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(root)) {
+            for (Path p : s) {
+                String name = p.getFileName().toString();
+                if (ContainerId.problem(name) == null && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    ids.add(name);
+                }
+            }
         }
+        ids.sort(null);
+        return ids;
     }
 
     public boolean exists(String id) {
-        return Files.isDirectory(root.resolve(id));
+        return Files.isDirectory(dir(id), LinkOption.NOFOLLOW_LINKS);
     }
 
-    /** Removes the container's state directory and everything in it. */
+    /** Removes the container's state directory and everything in it (no link in it is followed). */
     public void remove(String id) {
-        Path dir = root.resolve(id);
-        try (var files = Files.list(dir)) {
-            for (Path p : files.toList()) {
+        Path dir = dir(id);
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path p : files) {
                 Files.deleteIfExists(p);
             }
-            Files.deleteIfExists(dir);
         } catch (IOException e) {
             // Already gone, or never made.
         }
+        try {
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // Something jspec did not put there stays, and so does the directory.
+        }
+    }
+
+    /** The container's directory; the ID is checked first, so the path is one plain name under the root. */
+    private Path dir(String id) {
+        return root.resolve(ContainerId.require(id));
     }
 }

@@ -119,6 +119,9 @@ public final class Planner {
             return;
         }
         process(process);
+        if (spec.linux() != null && nonEmpty(spec.linux().mountLabel()) && !ctx.host().lsms().contains(HostFacts.SELINUX)) {
+            notes.add("linux.mountLabel is set but SELinux is not enabled on this host: not applied (run refuses the config)");
+        }
         if (spec.linux() != null && spec.linux().seccomp() != null) {
             notes.add("linux.seccomp is not planned yet");
         }
@@ -211,7 +214,7 @@ public final class Planner {
             }
             return;
         }
-        add(Actor.INIT, new Step.Mount("tmpfs", dest, "tmpfs", MountOptions.ordered(secure), "mode=755"));
+        add(Actor.INIT, new Step.Mount("tmpfs", dest, "tmpfs", MountOptions.ordered(secure), withMountLabel("tmpfs", "mode=755")));
         for (String leaf : cgroupLeaves) {
             String hierarchy = ctx.host().cgroupV1Mounts().values().stream()
                     .filter(mp -> leaf.startsWith(mp + "/")).findFirst().orElse(null);
@@ -274,7 +277,7 @@ public final class Planner {
             ro.addAll(List.of("MS_REMOUNT", "MS_BIND", "MS_RDONLY"));
             readonlyLater.add(new Step.Mount(null, dest, null, MountOptions.ordered(ro), null));
         }
-        add(Actor.INIT, new Step.Mount(source, dest, fstype, MountOptions.ordered(mountFlags), o.data()));
+        add(Actor.INIT, new Step.Mount(source, dest, fstype, MountOptions.ordered(mountFlags), bind ? o.data() : withMountLabel(fstype, o.data())));
 
         for (List<String> p : o.propagation()) {
             add(Actor.INIT, new Step.Mount(null, dest, null, p, null));
@@ -382,11 +385,49 @@ public final class Planner {
             add(Actor.INIT, new Step.AmbientRaise(ambient));
         }
         add(Actor.INIT, new Step.Chdir(p.cwd() == null ? "/" : p.cwd()));
+        execLabels(p);
         if (p.noNewPrivileges()) {
             add(Actor.INIT, new Step.SetNoNewPrivs());
         }
         add(Actor.INIT, new Step.CloseFrom(3));
         add(Actor.INIT, new Step.Execve(p.args(), p.env()));
+    }
+
+    /**
+     * process.apparmorProfile and process.selinuxLabel, set for the execve as runc sets them.
+     * A label whose module the host lacks is not planned; {@code jspec run} refuses the config
+     * rather than run the program unconfined.
+     */
+    private void execLabels(Spec.Process p) {
+        execLabel("process.apparmorProfile", HostFacts.APPARMOR, "AppArmor", p.apparmorProfile());
+        execLabel("process.selinuxLabel", HostFacts.SELINUX, "SELinux", p.selinuxLabel());
+    }
+
+    private void execLabel(String field, String lsm, String name, String label) {
+        if (!nonEmpty(label)) {
+            return;
+        }
+        if (ctx.host().lsms().contains(lsm)) {
+            add(Actor.INIT, new Step.SetExecLabel(lsm, label));
+        } else {
+            notes.add(field + " is set but " + name + " is not enabled on this host: not applied (run refuses the config)");
+        }
+    }
+
+    /**
+     * linux.mountLabel as runc applies it: a {@code context=} option on the filesystems jspec
+     * mounts new (not binds, proc, sysfs, mqueue or cgroup), where SELinux is enabled.
+     */
+    private String withMountLabel(String fstype, String data) {
+        String label = spec.linux() == null ? null : spec.linux().mountLabel();
+        if (!nonEmpty(label) || fstype == null || List.of("proc", "sysfs", "mqueue", "cgroup", "cgroup2").contains(fstype)) {
+            return data;
+        }
+        if (!ctx.host().lsms().contains(HostFacts.SELINUX)) {
+            return data;
+        }
+        String context = "context=\"" + label + "\"";
+        return nonEmpty(data) ? data + "," + context : context;
     }
 
     // ---- namespaces ----

@@ -138,6 +138,14 @@ public sealed interface Step {
     /** prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE) for each capability named. */
     record AmbientRaise(List<String> caps) implements Step {}
 
+    /**
+     * The security label the program is exec'd into: {@code exec <profile>} to
+     * /proc/thread-self/attr/apparmor/exec (or attr/exec on kernels before 5.1) for
+     * {@code lsm} apparmor, the context to /proc/thread-self/attr/exec for selinux. It applies
+     * to this thread's next execve, as runc sets it.
+     */
+    record SetExecLabel(String lsm, String label) implements Step {}
+
     /** prctl(PR_SET_NO_NEW_PRIVS, 1). */
     record SetNoNewPrivs() implements Step {}
 

@@ -50,6 +50,9 @@ public final class StepText {
             case Step.Capset s -> "capset(effective=" + list(s.effective()) + ", permitted=" + list(s.permitted())
                     + ", inheritable=" + list(s.inheritable()) + ")";
             case Step.AmbientRaise s -> "prctl(PR_CAP_AMBIENT_RAISE, " + list(s.caps()) + ")";
+            case Step.SetExecLabel s -> s.lsm().equals(HostFacts.APPARMOR)
+                    ? "write(\"/proc/thread-self/attr/apparmor/exec\", " + q("exec " + s.label()) + ")"
+                    : "write(\"/proc/thread-self/attr/exec\", " + q(s.label()) + ") [" + s.lsm() + "]";
             case Step.SetNoNewPrivs s -> "prctl(PR_SET_NO_NEW_PRIVS, 1)";
             case Step.CloseFrom s -> "close_range(" + s.first() + ", ~0, CLOSE_RANGE_CLOEXEC)";
             case Step.Execve s -> "execve(" + q(s.argv().isEmpty() ? null : s.argv().get(0)) + ", "

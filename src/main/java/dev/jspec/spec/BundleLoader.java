@@ -81,8 +81,8 @@ public final class BundleLoader {
         if (Files.isDirectory(bundleOrConfig)) {
             for (String name : CONFIG_NAMES) {
                 Path candidate = bundleOrConfig.resolve(name);
-                if (Files.isRegularFile(candidate)) {
-                    return candidate;
+                if (Files.exists(candidate)) {
+                    return regular(candidate);
                 }
             }
             throw missing(bundleOrConfig, "no config.yaml, config.yml or config.json in this bundle directory");
@@ -90,6 +90,24 @@ public final class BundleLoader {
         if (!Files.exists(bundleOrConfig)) {
             throw missing(bundleOrConfig, "no such bundle or config file");
         }
-        return bundleOrConfig;
+        return regular(bundleOrConfig);
+    }
+
+    /**
+     * {@code config} when it is a regular file. A FIFO or device in a config's place is
+     * refused, not skipped for the next name: it is not a config, and reading it would block.
+     */
+    private static Path regular(Path config) {
+        String kind;
+        try {
+            kind = ConfigFile.notRegular(config);
+        } catch (IOException e) {
+            throw new UncheckedIOException(config + ": " + e.getMessage(), e);
+        }
+        if (kind != null) {
+            throw new UncheckedIOException(config + " is " + kind + ", not a regular file; a config must be a regular file",
+                    new IOException(kind));
+        }
+        return config;
     }
 }

@@ -2,7 +2,6 @@ package dev.jspec.spec;
 
 import dev.jspec.spec.SourceMap.Location;
 import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -11,7 +10,6 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,6 +32,7 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.scanner.StreamReader;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -67,6 +66,8 @@ public final class ConfigReader {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private final String file;
+    /** The decoded config, for locating what a scalar's value alone cannot (an escape inside it). */
+    private String text = "";
     private final SourceMap sourceMap = new SourceMap();
     private final List<Diagnostic> problems = new ArrayList<>();
     /** Pointers of integers written like {@code 0644}, which YAML 1.2 reads as decimal: the schema's messages hint at 0o644. */
@@ -82,12 +83,8 @@ public final class ConfigReader {
      * @throws IOException when the file cannot be opened or read at all
      */
     public static Parsed read(Path path, String file) throws IOException, ConfigException {
-        byte[] bytes;
-        try (InputStream in = Files.newInputStream(path)) {
-            // Read one byte past the limit so a FIFO or an endless file cannot make us read forever.
-            bytes = in.readNBytes(MAX_BYTES + 1);
-        }
-        return parse(bytes, file);
+        // One byte past the limit, so that a larger file is told apart; only a regular file is read at all.
+        return parse(ConfigFile.read(path, MAX_BYTES + 1), file);
     }
 
     /** Parses config text held in memory (tests, and configs that did not come from a file). */
@@ -97,6 +94,8 @@ public final class ConfigReader {
             throw reader.fail(Location.START, "the config is larger than 1 MiB (" + MAX_BYTES + " bytes); jspec refuses it");
         }
         String text = reader.decode(bytes);
+        reader.text = text;
+        reader.refuseUnprintable(text);
         reader.scanEvents(text);
         Node root = reader.compose(text);
         JsonNode tree = reader.convert(root, SpecPath.ROOT);
@@ -127,6 +126,62 @@ public final class ConfigReader {
         decoder.flush(out);
         out.flip();
         return out.toString();
+    }
+
+    /**
+     * Characters YAML does not allow (NUL and other control characters) are refused where
+     * they are; the YAML reader would stop at the first with no place to show.
+     */
+    private void refuseUnprintable(String text) throws ConfigException {
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            if (!StreamReader.isPrintable(c)) {
+                throw fail(locate(text.substring(0, i)), c == 0
+                        ? "a NUL byte is not allowed in a config (the kernel reads a string only up to its first NUL)"
+                        : String.format("control character U+%04X is not allowed in a config (YAML allows tab, line feed and"
+                                + " carriage return only)", c));
+            }
+            i += Character.charCount(c);
+        }
+    }
+
+    /**
+     * A string holding NUL, written as an escape ({@code \0}, {@code \x00}, {@code \u0000}):
+     * every string jspec hands the kernel ends at its first NUL, so the value would silently
+     * be cut short. Reported at the escape when it can be found, else at the string.
+     */
+    private void refuseNul(ScalarNode scalar, SpecPath path, String what) {
+        Location at = location(scalar.getStartMark());
+        Optional<Mark> start = scalar.getStartMark();
+        Optional<Mark> end = scalar.getEndMark();
+        if (start.isPresent() && end.isPresent()) {
+            int from = text.offsetByCodePoints(0, Math.min(start.get().getIndex(), text.codePointCount(0, text.length())));
+            int to = text.offsetByCodePoints(0, Math.min(end.get().getIndex(), text.codePointCount(0, text.length())));
+            for (int i = from; i < to - 1; i++) {
+                if (text.charAt(i) != '\\') {
+                    continue;
+                }
+                String rest = text.substring(i + 1, to);
+                if (rest.startsWith("0") || rest.startsWith("x00") || rest.startsWith("u0000") || rest.startsWith("U00000000")) {
+                    at = advance(at, text.substring(from, i));
+                    break;
+                }
+                i++; // the escaped character, whatever it is
+            }
+        }
+        problems.add(diagnostic(at, path, what + " contains a NUL character (\\0), which is not allowed: the kernel reads"
+                + " a string only up to its first NUL, so the value would be cut short"));
+    }
+
+    /** {@code at} moved past {@code text}. */
+    private static Location advance(Location at, String text) {
+        int newline = text.lastIndexOf('\n');
+        if (newline < 0) {
+            return new Location(at.line(), at.column() + text.codePointCount(0, text.length()));
+        }
+        int lines = (int) text.chars().filter(c -> c == '\n').count();
+        String last = text.substring(newline + 1);
+        return new Location(at.line() + lines, 1 + last.codePointCount(0, last.length()));
     }
 
     /** The line and column just after the decoded text {@code before}. */
@@ -290,6 +345,10 @@ public final class ConfigReader {
                     + ", not a string; quote it: \"" + scalar.getValue() + "\""));
             return null;
         }
+        if (scalar.getValue().indexOf('\0') >= 0) {
+            refuseNul(scalar, parent, "the key");
+            return null;
+        }
         return scalar.getValue();
     }
 
@@ -297,6 +356,9 @@ public final class ConfigReader {
         String text = scalar.getValue();
         Tag tag = scalar.getTag();
         if (tag.equals(Tag.STR)) {
+            if (text.indexOf('\0') >= 0) {
+                refuseNul(scalar, path, "the string");
+            }
             return JSON.stringNode(text);
         } else if (tag.equals(Tag.NULL)) {
             return JSON.nullNode();

@@ -3,7 +3,9 @@ package dev.jspec.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jspec.exec.LinuxSyscalls;
 import dev.jspec.lifecycle.ContainerState;
+import dev.jspec.lifecycle.InitProcess;
 import dev.jspec.lifecycle.StateStore;
 import dev.jspec.plan.PlanCodec;
 import java.io.PrintWriter;
@@ -29,11 +31,12 @@ class EventsCommandTest {
         return Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), argv);
     }
 
-    /** A container whose "init" is this test's JVM: alive, so the container counts as running. */
+    /** A container whose "init" is this test's JVM (with its start time): alive, so the container counts as running. */
     private static void record(Path stateRoot, String id, int pid, List<String> cgroups) throws Exception {
         StateStore store = new StateStore(stateRoot);
         store.reserve(id);
-        store.write(new ContainerState(id, "running", pid, "/bundles/" + id, cgroups, List.of()));
+        long startTime = pid > 0 ? InitProcess.of(new LinuxSyscalls(), pid).startTime() : 0;
+        store.write(new ContainerState(id, "running", pid, startTime, "/bundles/" + id, cgroups, List.of(), Map.of()));
     }
 
     @Test

@@ -204,4 +204,35 @@ class InitExecutorTest {
         assertEquals(List.of(3), asked);
         assertEquals(List.of("chdir /", "parent ran from step 3", "unshare 0x2000000"), sys.calls);
     }
+
+    @Test
+    void anApparmorProfileIsWrittenToItsOwnAttrFileForThisThread() throws Exception {
+        RecordingSyscalls sys = new RecordingSyscalls();
+        new InitExecutor(sys).run(initPlan(new Step.SetExecLabel("apparmor", "jspec-default")));
+        assertEquals(List.of("write /proc/4242/task/4242/attr/apparmor/exec exec jspec-default"), sys.calls);
+    }
+
+    @Test
+    void anApparmorProfileGoesToTheSharedAttrFileOnKernelsWithoutTheApparmorDirectory() throws Exception {
+        RecordingSyscalls sys = new RecordingSyscalls().failOn("open /proc/4242/task/4242/attr/apparmor", Errno.ENOENT);
+        new InitExecutor(sys).run(initPlan(new Step.SetExecLabel("apparmor", "jspec-default")));
+        assertEquals(List.of("write /proc/4242/task/4242/attr/exec exec jspec-default"), sys.calls);
+    }
+
+    @Test
+    void anSelinuxLabelIsWrittenAsItIs() throws Exception {
+        RecordingSyscalls sys = new RecordingSyscalls();
+        new InitExecutor(sys).run(initPlan(new Step.SetExecLabel("selinux", "system_u:system_r:container_t:s0")));
+        assertEquals(List.of("write /proc/4242/task/4242/attr/exec system_u:system_r:container_t:s0"), sys.calls);
+    }
+
+    @Test
+    void aLabelThePolicyDoesNotKnowFailsTheStartNamingIt() {
+        RecordingSyscalls sys = new RecordingSyscalls().failOn("write /proc/4242/task/4242/attr/apparmor/exec", Errno.EINVAL);
+        StepFailure f = assertThrows(StepFailure.class,
+                () -> new InitExecutor(sys).run(initPlan(new Step.SetExecLabel("apparmor", "nosuch"))));
+        assertTrue(f.getMessage().startsWith("step 2 write(\"/proc/thread-self/attr/apparmor/exec\", \"exec nosuch\"): EINVAL"),
+                f.getMessage());
+        assertEquals(ExitCodes.START_FAILED, f.exitCode());
+    }
 }

@@ -117,7 +117,45 @@ class ParentExecutorTest {
         Plan plan = plan(new Step.CgroupMkdir("/cg/pids/jspec/c3", false), new Step.Spawn(List.of("/java"), false),
                 new Step.CgroupJoin(List.of("/cg/pids/jspec/c3")));
         StepFailure f = assertThrows(StepFailure.class, () -> new ParentExecutor(sys, plan, ParentExecutor.Stdio.INHERIT).start());
-        assertTrue(f.getMessage().contains("EBUSY"), f.getMessage());
+        assertTrue(f.getMessage().contains("EEXIST"), f.getMessage());
         assertTrue(sys.calls.stream().noneMatch(c -> c.startsWith("spawn") || c.startsWith("rmdir")), sys.calls.toString());
+    }
+
+    /**
+     * An empty directory is no less another container's: one with this ID under another
+     * --root that has exited, or one between making its cgroup and joining it. Refused before
+     * anything is made, the shared parent included.
+     */
+    @Test
+    void anExistingEmptyContainerCgroupIsRefusedBeforeAnythingIsMade() {
+        RecordingSyscalls sys = new RecordingSyscalls()
+                .file("/cg/pids/jspec", Syscalls.FileKind.DIRECTORY)
+                .file("/cg/memory/jspec/c6", Syscalls.FileKind.DIRECTORY);
+        Plan plan = plan(
+                new Step.CgroupMkdir("/cg/pids/jspec", true),
+                new Step.CgroupMkdir("/cg/pids/jspec/c6", false),
+                new Step.CgroupMkdir("/cg/memory/jspec", true),
+                new Step.CgroupMkdir("/cg/memory/jspec/c6", false),
+                new Step.Spawn(List.of("/java"), false));
+        ParentExecutor px = new ParentExecutor(sys, plan, ParentExecutor.Stdio.INHERIT);
+        StepFailure f = assertThrows(StepFailure.class, px::start);
+        assertTrue(f.getMessage().startsWith("step 4 mkdir(\"/cg/memory/jspec/c6\"): EEXIST")
+                && f.getMessage().contains("another --root"), f.getMessage());
+        assertEquals(List.of(), sys.calls, "nothing made, nothing removed");
+        assertEquals(new CgroupCleanup(List.of(), List.of("/cg/pids/jspec", "/cg/memory/jspec")), px.cleanup());
+    }
+
+    /** The check before is not the only one: a directory made meanwhile fails mkdir itself, and what this run made goes. */
+    @Test
+    void aContainerCgroupMadeMeanwhileFailsItsMkdirAndIsNotRemoved() {
+        RecordingSyscalls sys = new RecordingSyscalls().failOn("mkdir /cg/memory/jspec/c7", Errno.EEXIST);
+        Plan plan = plan(
+                new Step.CgroupMkdir("/cg/pids/jspec/c7", false),
+                new Step.CgroupMkdir("/cg/memory/jspec/c7", false),
+                new Step.Spawn(List.of("/java"), false));
+        StepFailure f = assertThrows(StepFailure.class, () -> new ParentExecutor(sys, plan, ParentExecutor.Stdio.INHERIT).start());
+        assertTrue(f.getMessage().startsWith("step 2 mkdir(\"/cg/memory/jspec/c7\"): EEXIST"), f.getMessage());
+        assertTrue(sys.calls.contains("rmdir /cg/pids/jspec/c7"), sys.calls.toString());
+        assertTrue(sys.calls.stream().noneMatch(c -> c.equals("rmdir /cg/memory/jspec/c7")), sys.calls.toString());
     }
 }

@@ -127,7 +127,7 @@ class RecordingSyscalls implements Syscalls {
     }
     @Override public void fchown(int fd, long uid, long gid) { record("chown " + fds.get(fd) + " " + uid + ":" + gid); }
     @Override public void fchdir(int fd) { record("chdir " + fds.get(fd)); }
-    @Override public String readlinkAt(int dirFd, String name) { return "4242"; }
+    @Override public String readlinkAt(int dirFd, String name) { return name.equals("thread-self") ? "4242/task/4242" : "4242"; }
 
     @Override public FileKind kind(String path, boolean followLinks) {
         return files.getOrDefault(path, FileKind.MISSING);
@@ -200,6 +200,9 @@ class RecordingSyscalls implements Syscalls {
     @Override public void close(int fd) { }
     @Override public int waitpid(int pid) { record("waitpid " + pid); return 0; }
     @Override public void kill(int pid, int signal) { record("kill " + pid + " " + signal); }
+    @Override public int pidfdOpen(int pid) { record("pidfd_open " + pid); return 40; }
+    @Override public void pidfdSendSignal(int pidfd, int signal) { record("pidfd_send_signal " + pidfd + " " + signal); }
+    @Override public int openNonBlocking(String path) { record("open_nonblock " + path); return 41; }
     @Override public int[] openPty() { record("openpty"); return new int[] {20, 21}; }
     @Override public int[] windowSize(int fd) { return null; }
     @Override public void setWindowSize(int fd, int rows, int columns) { }

@@ -377,4 +377,74 @@ class PlannerTest {
         assertTrue(steps(plan, Actor.INIT).contains(new Step.Mount("/sys/fs/cgroup/jspec/test", "/sys/fs/cgroup", null,
                 List.of("MS_BIND", "MS_REC"), null)), steps(plan, Actor.INIT).toString());
     }
+
+    // ---- security labels (AppArmor, SELinux) ----
+
+    private static Planner.Planned planOn(SpecFixture f, String... lsms) {
+        return Planner.planWithNotes(f.build(), new PlanContext("test", SpecFixture.BUNDLE, SpecFixture.HYBRID.withLsms(java.util.Set.of(lsms))));
+    }
+
+    @Test
+    void anApparmorProfileIsSetForTheExecveWhereTheHostHasAppArmor() {
+        SpecFixture f = SpecFixture.container();
+        f.apparmorProfile = "jspec-default";
+        f.noNewPrivileges = true;
+        Plan plan = planOn(f, HostFacts.APPARMOR).plan();
+        int label = indexOf(plan, new Step.SetExecLabel("apparmor", "jspec-default"));
+        assertEquals(Actor.INIT, plan.entries().get(label).actor());
+        // After everything that changes the process but the exec itself, before no_new_privs as runc orders it.
+        assertTrue(label > indexOf(plan, s -> s instanceof Step.Capset || s instanceof Step.Setresuid));
+        assertEquals(new Step.SetNoNewPrivs(), plan.entries().get(label + 1).step());
+        assertEquals(new Step.CloseFrom(3), plan.entries().get(label + 2).step());
+        assertTrue(plan.entries().get(label + 3).step() instanceof Step.Execve);
+    }
+
+    @Test
+    void anSelinuxLabelIsSetForTheExecveWhereTheHostHasSelinux() {
+        SpecFixture f = SpecFixture.container();
+        f.selinuxLabel = "system_u:system_r:container_t:s0:c1,c2";
+        Plan plan = planOn(f, HostFacts.SELINUX).plan();
+        int label = indexOf(plan, new Step.SetExecLabel("selinux", "system_u:system_r:container_t:s0:c1,c2"));
+        assertEquals(new Step.CloseFrom(3), plan.entries().get(label + 1).step());
+    }
+
+    @Test
+    void aLabelWhoseModuleTheHostLacksIsNotPlannedAndSaidSo() {
+        SpecFixture f = SpecFixture.container();
+        f.apparmorProfile = "jspec-default";
+        f.selinuxLabel = "system_u:system_r:container_t:s0";
+        f.mountLabel = "system_u:object_r:container_file_t:s0";
+        Planner.Planned planned = planOn(f);
+        assertTrue(all(planned.plan(), Step.SetExecLabel.class).isEmpty());
+        assertEquals(List.of(
+                "process.apparmorProfile is set but AppArmor is not enabled on this host: not applied (run refuses the config)",
+                "process.selinuxLabel is set but SELinux is not enabled on this host: not applied (run refuses the config)",
+                "linux.mountLabel is set but SELinux is not enabled on this host: not applied (run refuses the config)"),
+                planned.notes());
+        // AppArmor does not apply an SELinux label either.
+        assertTrue(all(planOn(f, HostFacts.APPARMOR).plan(), Step.SetExecLabel.class).stream().allMatch(s -> s.lsm().equals("apparmor")));
+    }
+
+    @Test
+    void noLabelNoStep() {
+        assertTrue(all(planOn(SpecFixture.container(), HostFacts.APPARMOR, HostFacts.SELINUX).plan(), Step.SetExecLabel.class).isEmpty());
+    }
+
+    @Test
+    void theMountLabelIsAContextOptionOnNewFilesystemsButNotOnBindsProcOrSysfs() {
+        SpecFixture f = SpecFixture.container();
+        f.mountLabel = "system_u:object_r:container_file_t:s0:c1,c2";
+        f.mount("/dev", "tmpfs", "tmpfs", "nosuid", "mode=755");
+        f.mount("/sys", "sysfs", "sysfs", "ro");
+        f.mount("/data", "bind", "/srv/data", "rbind");
+        f.mount("/run", "tmpfs", "tmpfs");
+        List<Step.Mount> mounts = all(planOn(f, HostFacts.SELINUX).plan(), Step.Mount.class);
+        String context = "context=\"system_u:object_r:container_file_t:s0:c1,c2\"";
+        assertTrue(mounts.contains(mount("tmpfs", "/dev", "tmpfs", List.of("MS_NOSUID"), "mode=755," + context)), mounts.toString());
+        assertTrue(mounts.contains(mount("tmpfs", "/run", "tmpfs", List.of(), context)), mounts.toString());
+        assertTrue(mounts.stream().filter(m -> "proc".equals(m.fstype()) || "sysfs".equals(m.fstype()) || m.flags().contains("MS_BIND"))
+                .noneMatch(m -> m.data() != null && m.data().contains("context=")), mounts.toString());
+        // Without SELinux nothing is added (and run refuses the config).
+        assertTrue(all(planOn(f).plan(), Step.Mount.class).stream().noneMatch(m -> m.data() != null && m.data().contains("context=")));
+    }
 }

@@ -47,6 +47,9 @@ public final class SpecFixture {
     public final List<String> maskedPaths = new ArrayList<>();
     public final List<String> readonlyPaths = new ArrayList<>();
     public Spec.Seccomp seccomp;
+    public String apparmorProfile;
+    public String selinuxLabel;
+    public String mountLabel;
 
     /** New pid, network, ipc, uts and mount namespaces and /proc: the usual container. */
     public static SpecFixture container() {
@@ -70,10 +73,10 @@ public final class SpecFixture {
 
     public Spec build() {
         Spec.Process process = new Spec.Process(terminal, null, user, args, env, cwd, capabilities, List.copyOf(rlimits),
-                noNewPrivileges, oomScoreAdj, null, null);
+                noNewPrivileges, oomScoreAdj, apparmorProfile, selinuxLabel);
         Spec.Linux linux = new Spec.Linux(List.copyOf(namespaces), List.of(), List.of(), Map.of(), List.copyOf(devices),
                 cgroupsPath, resources, Map.copyOf(sysctl), seccomp, rootfsPropagation, List.copyOf(maskedPaths),
-                List.copyOf(readonlyPaths), null, null);
+                List.copyOf(readonlyPaths), mountLabel, null);
         return new Spec("1.2.0", new Spec.Root(rootPath, rootReadonly), List.copyOf(mounts), process, hostname, domainname,
                 null, Map.of(), linux);
     }

@@ -183,4 +183,52 @@ class ConfigReaderTest {
         assertEquals(2, e.diagnostics().get(0).line());
         assertEquals(5, e.diagnostics().get(1).line());
     }
+
+    // ---- NUL and other control characters ----
+
+    @Test
+    void aRawNulByteIsReportedWhereItIs() {
+        assertEquals("c.yaml:3:11: a NUL byte is not allowed in a config (the kernel reads a string only up to its first NUL)",
+                only("ociVersion: 1.2.0\nprocess:\n  args: [a\0b]\n"));
+    }
+
+    @Test
+    void anotherControlCharacterIsReportedWhereItIs() {
+        assertEquals("c.yaml:2:12: control character U+0007 is not allowed in a config (YAML allows tab, line feed and"
+                + " carriage return only)", only("ociVersion: 1.2.0\nhostname: a\u0007\n"));
+    }
+
+    @Test
+    void anEscapedNulInAnyFormIsReportedAtTheEscape() {
+        for (String escape : new String[] {"\\0", "\\x00", "\\u0000", "\\U00000000"}) {
+            assertEquals("c.yaml:3:16: the string contains a NUL character (\\0), which is not allowed: the kernel reads a string"
+                    + " only up to its first NUL, so the value would be cut short (at process.args[1])",
+                    only("ociVersion: 1.2.0\nprocess:\n  args: [sh, \"a" + escape + "b\"]\n"), escape);
+        }
+    }
+
+    @Test
+    void anEscapedNulInJsonIsReportedAtTheEscape() {
+        assertEquals("c.yaml:2:28: the string contains a NUL character (\\0), which is not allowed: the kernel reads a string"
+                + " only up to its first NUL, so the value would be cut short (at process.env[0])",
+                only("{\"ociVersion\": \"1.2.0\",\n \"process\": {\"env\": [\"A=\\\\0\\u0000\"]}}\n"));
+    }
+
+    @Test
+    void anEscapedBackslashBeforeAZeroIsNoNul() throws Exception {
+        // "\\0" is a backslash and a zero; the NUL the string does hold is the \x00 after them.
+        assertEquals("c.yaml:1:16", only("hostname: \"a\\\\0\\x00\"\n").substring(0, 11));
+        assertEquals("a\\0", parse("hostname: \"a\\\\0\"\n").tree().get("hostname").asString());
+    }
+
+    @Test
+    void aNulInAKeyIsReported() {
+        String d = only("annotations: {\"a\\0b\": c}\n");
+        assertTrue(d.startsWith("c.yaml:1:17: the key contains a NUL character"), d);
+    }
+
+    @Test
+    void aNulInAMultiLineStringIsFoundOnItsLine() {
+        assertTrue(only("hostname: \"first\n  then \\0 here\"\n").startsWith("c.yaml:2:8: the string contains a NUL"));
+    }
 }

@@ -1,0 +1,39 @@
+package dev.jspec.lifecycle;
+
+import dev.jspec.plan.PlanCodec;
+import java.util.regex.Pattern;
+
+/**
+ * The one rule for a container ID, checked by every command that takes one before any path
+ * is made from it: an ID names a directory under the state root and a cgroup, so it must be
+ * one plain path component. runc's rule (letters, digits, {@code _ + - .}, not {@code .} or
+ * {@code ..}), at most 255 characters, a file name's limit (NAME_MAX).
+ */
+public final class ContainerId {
+
+    public static final int MAX_LENGTH = 255;
+
+    private static final Pattern ALLOWED = Pattern.compile("[A-Za-z0-9_+.-]{1," + MAX_LENGTH + "}");
+
+    private ContainerId() {}
+
+    /** Why {@code id} is not a container ID, or null when it is one. */
+    public static String problem(String id) {
+        if (id == null || !ALLOWED.matcher(id).matches() || id.equals(".") || id.equals("..")) {
+            // Quoted as JSON: a hostile ID's control characters are not sent to the terminal.
+            String shown = id == null ? "(none)" : PlanCodec.quote(id.length() > 80 ? id.substring(0, 80) + "..." : id);
+            return "invalid container ID " + shown
+                    + ": use letters, digits and _ + - . (1 to " + MAX_LENGTH + " characters), not . or ..";
+        }
+        return null;
+    }
+
+    /** {@code id}, when it is a container ID. */
+    public static String require(String id) {
+        String problem = problem(id);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        return id;
+    }
+}

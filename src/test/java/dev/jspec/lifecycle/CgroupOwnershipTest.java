@@ -1,0 +1,28 @@
+package dev.jspec.lifecycle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** On plain directories: their inode numbers behave as a cgroup directory's do for this purpose. */
+class CgroupOwnershipTest {
+
+    @Test
+    void onlyTheDirectoryThisContainerMadeIsItsToEmpty(@TempDir Path tmp) throws Exception {
+        String mine = Files.createDirectory(tmp.resolve("mine")).toString();
+        String replaced = Files.createDirectory(tmp.resolve("replaced")).toString();
+        String unrecorded = Files.createDirectory(tmp.resolve("unrecorded")).toString();
+        String gone = tmp.resolve("gone").toString();
+        Map<String, Long> inodes = CgroupOwnership.inodes(List.of(mine, replaced, gone));
+        assertEquals(List.of(mine, replaced), List.copyOf(inodes.keySet()));
+        // Another directory at the same path: another inode (here by hand; kernfs never reuses one).
+        Map<String, Long> recorded = Map.of(mine, inodes.get(mine), replaced, inodes.get(replaced) + 1);
+        ContainerState s = new ContainerState("c", "stopped", 0, 0, "/b", List.of(mine, replaced, unrecorded, gone), List.of(), recorded);
+        assertEquals(new CgroupOwnership.Split(List.of(mine), List.of(unrecorded), List.of(replaced)), CgroupOwnership.split(s));
+    }
+}
