@@ -6,6 +6,9 @@ import dev.jspec.plan.Capability;
 import dev.jspec.plan.Plan;
 import dev.jspec.plan.Step;
 import dev.jspec.plan.StepText;
+import dev.jspec.seccomp.Libseccomp;
+import dev.jspec.seccomp.NativeLibseccomp;
+import dev.jspec.seccomp.SeccompLoader;
 import java.util.List;
 
 /**
@@ -28,9 +31,18 @@ public final class InitExecutor {
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     private final Syscalls sys;
+    private Libseccomp seccomp;
+    /** Whether the plan has the parent forward a seccomp listener descriptor to an agent. */
+    private boolean seccompListener;
 
     public InitExecutor(Syscalls sys) {
+        this(sys, null);
+    }
+
+    /** {@code seccomp} null: libseccomp is loaded when a plan first needs it (the init loads it before pivot_root). */
+    public InitExecutor(Syscalls sys, Libseccomp seccomp) {
         this.sys = sys;
+        this.seccomp = seccomp;
     }
 
     /**
@@ -53,6 +65,7 @@ public final class InitExecutor {
      */
     public void run(Plan plan, Parent parent) throws StepFailure {
         List<Plan.Entry> entries = plan.entries();
+        seccompListener = entries.stream().anyMatch(e -> e.step() instanceof Step.SeccompListener);
         boolean started = false;
         for (int i = 0; i < entries.size(); i++) {
             Plan.Entry e = entries.get(i);
@@ -66,7 +79,7 @@ public final class InitExecutor {
             try {
                 execute(e.step());
             } catch (SyscallException ex) {
-                throw new StepFailure(i + 1, StepText.call(e.step()), Errno.describe(ex.errno()) + hint(e.step(), ex.errno()),
+                throw new StepFailure(i + 1, StepText.call(e.step()), Errno.describe(ex.errno()) + hint(e.step(), ex),
                         ExitCodes.START_FAILED, ex);
             } catch (ProgramNotRunnable ex) {
                 throw new StepFailure(i + 1, StepText.call(e.step()), ex.getMessage(), ex.exitCode, ex);
@@ -130,6 +143,7 @@ public final class InitExecutor {
                 }
             }
             case Step.SetNoNewPrivs s -> sys.prctl(PR_SET_NO_NEW_PRIVS, 1, 0);
+            case Step.Seccomp s -> loadSeccomp(s);
             case Step.CloseFrom s -> sys.closeRangeCloexec(s.first());
             case Step.Execve s -> execve(s);
             case Step.CgroupMkdir s -> throw wrongActor(step);
@@ -138,6 +152,7 @@ public final class InitExecutor {
             case Step.AttachDeviceFilter s -> throw wrongActor(step);
             case Step.CgroupJoin s -> throw wrongActor(step);
             case Step.Spawn s -> throw wrongActor(step);
+            case Step.SeccompListener s -> throw wrongActor(step);
         }
     }
 
@@ -160,6 +175,28 @@ public final class InitExecutor {
         sys.setControllingTerminal(0);
         sys.sendFd(CONSOLE_FD, pty[0]);
         sys.close(pty[0]);
+    }
+
+    /** The descriptor the parent passes the seccomp socket on, when a filter's listener goes to an agent. */
+    public static final int SECCOMP_FD = 6;
+
+    private void loadSeccomp(Step.Seccomp s) {
+        if (seccomp == null) {
+            seccomp = NativeLibseccomp.load();
+        }
+        int listener = new SeccompLoader(seccomp).load(s);
+        if (listener < 0) {
+            return;
+        }
+        // The parent forwards it to the agent in the next step; without an agent it goes, and
+        // the kernel fails the notifying calls with ENOSYS.
+        try {
+            if (seccompListener) {
+                sys.sendFd(SECCOMP_FD, listener);
+            }
+        } finally {
+            sys.close(listener);
+        }
     }
 
     private void createMountPoint(Step.CreateMountPoint s) {
@@ -269,7 +306,8 @@ public final class InitExecutor {
     }
 
     /** Why a step's errno happened, where the kernel's word alone does not say. */
-    private static String hint(Step step, int errno) {
+    private static String hint(Step step, SyscallException ex) {
+        int errno = ex.errno();
         return switch (step) {
             case Step.PivotRoot s when errno == Errno.EINVAL -> " (new_root is not a mount point, or put_old is not under it)";
             case Step.Mount s when errno == Errno.ENOENT && s.source() != null && s.source().startsWith("/.oldroot/") ->
@@ -277,6 +315,7 @@ public final class InitExecutor {
             case Step.Mount s when errno == Errno.ENODEV -> " (the kernel does not know filesystem type " + s.fstype() + ")";
             case Step.Sethostname s when errno == Errno.EINVAL -> " (a hostname is at most 64 bytes)";
             case Step.WriteSysctl s when errno == Errno.ENOENT -> " (no such sysctl in this kernel)";
+            case Step.Seccomp s -> " in " + ex.call();
             default -> "";
         };
     }
