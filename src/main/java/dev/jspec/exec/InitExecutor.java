@@ -188,8 +188,8 @@ public final class InitExecutor {
         if (listener < 0) {
             return;
         }
-        // The parent forwards it to the agent in the next step; without an agent it goes, and
-        // the kernel fails the notifying calls with ENOSYS.
+        // The parent forwards it to the agent in the next step. Without an agent (no
+        // listenerPath) it is closed here, and the kernel fails the notifying calls with ENOSYS.
         try {
             if (seccompListener) {
                 sys.sendFd(SECCOMP_FD, listener);
