@@ -30,9 +30,6 @@ final class Preflight {
         if (!mountNs) {
             return "jspec needs a mount namespace to set up the root filesystem; add {type: mount} to linux.namespaces";
         }
-        if (spec.linux().seccomp() != null) {
-            return "seccomp filters are not supported yet; refusing to run without the filter the config asks for";
-        }
         Spec.Hooks h = spec.hooks();
         if (h != null && !(h.prestart().isEmpty() && h.createRuntime().isEmpty() && h.createContainer().isEmpty()
                 && h.startContainer().isEmpty() && h.poststart().isEmpty() && h.poststop().isEmpty())) {

@@ -46,7 +46,9 @@ public final class Errno {
         put(95, "EOPNOTSUPP", "Operation not supported");
         put(97, "EAFNOSUPPORT", "Address family not supported by protocol");
         put(110, "ETIMEDOUT", "Connection timed out");
+        put(111, "ECONNREFUSED", "Connection refused");
         put(122, "EDQUOT", "Disk quota exceeded");
+        put(125, "ECANCELED", "Operation canceled");
     }
 
     public static final int EPERM = 1;
@@ -62,6 +64,8 @@ public final class Errno {
     public static final int ENODEV = 19;
     public static final int ENOTEMPTY = 39;
     public static final int ELOOP = 40;
+    public static final int EPIPE = 32;
+    public static final int ECONNREFUSED = 111;
 
     private Errno() {}
 

@@ -7,6 +7,9 @@ import dev.jspec.plan.HostFacts;
 import dev.jspec.plan.Plan;
 import dev.jspec.plan.Step;
 import dev.jspec.plan.StepText;
+import dev.jspec.seccomp.Libseccomp;
+import dev.jspec.seccomp.NativeLibseccomp;
+import dev.jspec.seccomp.SeccompLoader;
 import java.util.List;
 
 /**
@@ -38,9 +41,18 @@ public final class InitExecutor {
     private boolean pivoted;
     /** The host's procfs, opened before anything of the container is touched: sysctls and oom_score_adj go through it. */
     private int proc = -1;
+    private Libseccomp seccomp;
+    /** Whether the plan has the parent forward a seccomp listener descriptor to an agent. */
+    private boolean seccompListener;
 
     public InitExecutor(Syscalls sys) {
+        this(sys, null);
+    }
+
+    /** {@code seccomp} null: libseccomp is loaded when a plan first needs it (the init loads it before pivot_root). */
+    public InitExecutor(Syscalls sys, Libseccomp seccomp) {
         this.sys = sys;
+        this.seccomp = seccomp;
     }
 
     /**
@@ -68,6 +80,7 @@ public final class InitExecutor {
         } catch (SyscallException e) {
             proc = -1; // said when a step needs it
         }
+        seccompListener = entries.stream().anyMatch(e -> e.step() instanceof Step.SeccompListener);
         boolean started = false;
         for (int i = 0; i < entries.size(); i++) {
             Plan.Entry e = entries.get(i);
@@ -144,6 +157,7 @@ public final class InitExecutor {
             }
             case Step.SetExecLabel s -> setExecLabel(s);
             case Step.SetNoNewPrivs s -> sys.prctl(PR_SET_NO_NEW_PRIVS, 1, 0);
+            case Step.Seccomp s -> loadSeccomp(s);
             case Step.CloseFrom s -> sys.closeRangeCloexec(s.first());
             case Step.Execve s -> execve(s);
             case Step.CgroupMkdir s -> throw wrongActor(step);
@@ -152,6 +166,7 @@ public final class InitExecutor {
             case Step.AttachDeviceFilter s -> throw wrongActor(step);
             case Step.CgroupJoin s -> throw wrongActor(step);
             case Step.Spawn s -> throw wrongActor(step);
+            case Step.SeccompListener s -> throw wrongActor(step);
         }
     }
 
@@ -222,6 +237,28 @@ public final class InitExecutor {
             }
         } finally {
             closeIfOpen(source);
+        }
+    }
+
+    /** The descriptor the parent passes the seccomp socket on, when a filter's listener goes to an agent. */
+    public static final int SECCOMP_FD = 6;
+
+    private void loadSeccomp(Step.Seccomp s) {
+        if (seccomp == null) {
+            seccomp = NativeLibseccomp.load();
+        }
+        int listener = new SeccompLoader(seccomp).load(s);
+        if (listener < 0) {
+            return;
+        }
+        // The parent forwards it to the agent in the next step. Without an agent (no
+        // listenerPath) it is closed here, and the kernel fails the notifying calls with ENOSYS.
+        try {
+            if (seccompListener) {
+                sys.sendFd(SECCOMP_FD, listener);
+            }
+        } finally {
+            sys.close(listener);
         }
     }
 
@@ -497,7 +534,7 @@ public final class InitExecutor {
             case Step.Sethostname s when errno == Errno.EINVAL -> " (a hostname is at most 64 bytes)";
             case Step.WriteSysctl s when errno == Errno.ENOENT -> " (no such sysctl in this kernel)";
             case Step.SetExecLabel s when errno == Errno.ENOENT || errno == Errno.EINVAL ->
-                    " (the host's " + s.lsm() + " policy has no such label, or /proc is not mounted in the container)";
+                    " (the host's " + s.lsm() + " policy has no such label)";
             default -> "";
         };
     }

@@ -173,5 +173,7 @@ final class LibC {
 
     static native long sendmsg(int fd, Pointer msg, int flags) throws LastErrorException;
 
+    static native int connect(int fd, byte[] addr, int len) throws LastErrorException;
+
     static native long recvmsg(int fd, Pointer msg, int flags) throws LastErrorException;
 }

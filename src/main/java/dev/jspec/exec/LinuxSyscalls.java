@@ -172,13 +172,19 @@ public final class LinuxSyscalls implements Syscalls {
 
     @Override
     public void sendFd(int socket, int fd) {
-        try (Memory msg = new Memory(56); Memory iov = new Memory(16); Memory data = new Memory(1);
+        sendFd(socket, fd, new byte[] {'C'});
+    }
+
+    @Override
+    public void sendFd(int socket, int fd, byte[] bytes) {
+        long sent;
+        try (Memory msg = new Memory(56); Memory iov = new Memory(16); Memory data = new Memory(Math.max(1, bytes.length));
                 Memory control = new Memory(24)) {
             msg.clear();
             control.clear();
-            data.setByte(0, (byte) 'C');
+            data.write(0, bytes, 0, bytes.length);
             iov.setPointer(0, data);
-            iov.setLong(8, 1);
+            iov.setLong(8, bytes.length);
             control.setLong(0, 20);
             control.setInt(8, SOL_SOCKET);
             control.setInt(12, SCM_RIGHTS);
@@ -187,9 +193,34 @@ public final class LinuxSyscalls implements Syscalls {
             msg.setLong(24, 1);
             msg.setPointer(32, control);
             msg.setLong(40, 24);
-            LibC.sendmsg(socket, msg, 0);
+            sent = LibC.sendmsg(socket, msg, 0);
         } catch (LastErrorException e) {
             throw fail("sendmsg(SCM_RIGHTS)", e);
+        }
+        if (sent < bytes.length) {
+            writeAll(socket, java.util.Arrays.copyOfRange(bytes, (int) sent, bytes.length));
+        }
+    }
+
+    /** sizeof(struct sockaddr_un): sa_family_t, then a 108-byte path. */
+    private static final int SOCKADDR_UN_SIZE = 110;
+
+    @Override
+    public int connectUnix(String path) {
+        byte[] name = path.getBytes(StandardCharsets.UTF_8);
+        if (name.length >= SOCKADDR_UN_SIZE - 2) {
+            throw new SyscallException("connect(\"" + path + "\")", 36); // ENAMETOOLONG: sun_path holds 107 bytes
+        }
+        byte[] addr = new byte[SOCKADDR_UN_SIZE];
+        addr[0] = (byte) AF_UNIX;
+        System.arraycopy(name, 0, addr, 2, name.length);
+        int fd = (int) check("socket(AF_UNIX)", () -> LibC.socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+        try {
+            LibC.connect(fd, addr, addr.length);
+            return fd;
+        } catch (LastErrorException e) {
+            LibC.close(fd);
+            throw fail("connect(\"" + path + "\")", e);
         }
     }
 

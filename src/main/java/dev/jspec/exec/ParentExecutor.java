@@ -8,6 +8,7 @@ import dev.jspec.plan.Plan;
 import dev.jspec.plan.PlanCodec;
 import dev.jspec.plan.Step;
 import dev.jspec.plan.StepText;
+import dev.jspec.seccomp.ContainerProcessState;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +44,8 @@ public final class ParentExecutor {
     private int statusReadFd = -1;
     private int ptyMaster = -1;
     private int consoleSocket = -1;
+    /** The parent's end of the socket the init sends its seccomp listener on, when the plan forwards one. */
+    private int seccompSocket = -1;
 
     /** The descriptors the init gets as 0, 1 and 2. */
     public record Stdio(int in, int out, int err) {
@@ -210,6 +213,7 @@ public final class ParentExecutor {
             case Step.Setns s -> sys.setns(s.path(), Namespaces.flag(s.type()));
             case Step.Unshare s -> sys.unshare(Namespaces.flags(s.types()));
             case Step.Spawn s -> spawn(s);
+            case Step.SeccompListener s -> forwardSeccompListener(s);
             default -> throw new IllegalStateException(step.getClass().getSimpleName() + " is not a parent step");
         }
     }
@@ -222,10 +226,17 @@ public final class ParentExecutor {
         // With a terminal, the init opens it inside the container (so that it lives in the
         // container's devpts) and sends the master back over this socket.
         int[] console = s.terminal() ? sys.socketpair() : null;
+        // A seccomp filter's listener is made by the init after pivot_root, where the agent's
+        // socket on the host is out of its reach: it comes back here to be forwarded.
+        boolean forwardsListener = plan.entries().stream().anyMatch(e -> e.step() instanceof Step.SeccompListener);
+        int[] seccomp = forwardsListener ? sys.socketpair() : null;
         List<Integer> moves = new ArrayList<>(List.of(stdio.in(), 0, stdio.out(), 1, stdio.err(), 2,
                 planPipe[0], InitMain.PLAN_FD, statusPipe[1], InitMain.STATUS_FD));
         if (console != null) {
             moves.addAll(List.of(console[1], InitExecutor.CONSOLE_FD));
+        }
+        if (seccomp != null) {
+            moves.addAll(List.of(seccomp[1], InitExecutor.SECCOMP_FD));
         }
         int[] dup2s = moves.stream().mapToInt(Integer::intValue).toArray();
         try {
@@ -233,7 +244,16 @@ public final class ParentExecutor {
             if (console != null) {
                 consoleSocket = console[0];
             }
+            if (seccomp != null) {
+                seccompSocket = seccomp[0];
+            }
         } finally {
+            if (seccomp != null) {
+                sys.close(seccomp[1]);
+                if (seccompSocket < 0) {
+                    sys.close(seccomp[0]);
+                }
+            }
             sys.close(planPipe[0]);
             sys.close(statusPipe[1]);
             if (console != null) {
@@ -280,6 +300,10 @@ public final class ParentExecutor {
         statusReadFd = -1;
         sys.close(planWriteFd);
         planWriteFd = -1;
+        if (seccompSocket >= 0) {
+            sys.close(seccompSocket);
+            seccompSocket = -1;
+        }
         if (consoleSocket >= 0) {
             ptyMaster = sys.receiveFd(consoleSocket);
             sys.close(consoleSocket);
@@ -287,6 +311,27 @@ public final class ParentExecutor {
             if (ptyMaster < 0) {
                 throw new StepFailure("the container's init started without sending its terminal", ExitCodes.START_FAILED);
             }
+        }
+    }
+
+    /**
+     * Takes the seccomp listener the init just sent and hands it to the agent on the host,
+     * with the container process state, in one sendmsg on a connection of its own.
+     */
+    private void forwardSeccompListener(Step.SeccompListener s) {
+        int listener = sys.receiveFd(seccompSocket);
+        if (listener < 0) {
+            throw new SyscallException("recvmsg(SCM_RIGHTS) of the init's seccomp listener", Errno.EPIPE);
+        }
+        try {
+            int agent = sys.connectUnix(s.listenerPath());
+            try {
+                sys.sendFd(agent, listener, ContainerProcessState.json(s, initPid).getBytes(StandardCharsets.UTF_8));
+            } finally {
+                closeQuietly(agent);
+            }
+        } finally {
+            closeQuietly(listener);
         }
     }
 
@@ -313,6 +358,10 @@ public final class ParentExecutor {
         }
         if (consoleSocket >= 0) {
             closeQuietly(consoleSocket);
+        }
+        if (seccompSocket >= 0) {
+            closeQuietly(seccompSocket);
+            seccompSocket = -1;
         }
         if (initPid > 0) {
             try {
@@ -355,6 +404,8 @@ public final class ParentExecutor {
                     + " or left over; jspec does not take over a cgroup it did not make)";
             case Step.AttachDeviceFilter s when ex.errno() == Errno.EPERM ->
                     " (loading a BPF program needs CAP_SYS_ADMIN, or CAP_BPF on Linux 5.8 and later, in the host's user namespace)";
+            case Step.SeccompListener s when ex.errno() == Errno.ENOENT || ex.errno() == Errno.ECONNREFUSED ->
+                    " (no seccomp agent listens on " + s.listenerPath() + ")";
             case Step.Unshare s when ex.errno() == Errno.EINVAL && s.types().contains("user") ->
                     " (user namespaces cannot be made from a multithreaded JVM; not supported yet)";
             default -> "";

@@ -175,6 +175,12 @@ public interface Syscalls {
     /** sendmsg with one descriptor as SCM_RIGHTS. */
     void sendFd(int socket, int fd);
 
+    /** sendmsg of {@code data} with one descriptor as SCM_RIGHTS (on the first part, if the data takes several). */
+    void sendFd(int socket, int fd, byte[] data);
+
+    /** socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC) connected to {@code path}. */
+    int connectUnix(String path);
+
     /** recvmsg of one SCM_RIGHTS descriptor; -1 when the peer closed without sending one. */
     int receiveFd(int socket);
 

@@ -7,6 +7,9 @@ import dev.jspec.exec.StepFailure;
 import dev.jspec.exec.Syscalls;
 import dev.jspec.plan.Plan;
 import dev.jspec.plan.PlanCodec;
+import dev.jspec.plan.Step;
+import dev.jspec.seccomp.Libseccomp;
+import dev.jspec.seccomp.NativeLibseccomp;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
@@ -40,6 +43,12 @@ public final class InitMain {
         "com.sun.jna.StringArray"
     };
 
+    /** What loading a seccomp filter needs after pivot_root, loaded with libseccomp when the plan has a filter. */
+    private static final String[] SECCOMP_PRELOAD = {
+        "dev.jspec.seccomp.SeccompLoader", "dev.jspec.seccomp.SeccompRule", "dev.jspec.seccomp.SeccompRule$Condition",
+        "dev.jspec.seccomp.SeccompProfile"
+    };
+
     public static void main(String[] args) {
         for (String name : PRELOAD) {
             try {
@@ -60,8 +69,21 @@ public final class InitMain {
             report(sys, ExitCodes.START_FAILED, "jspec init: cannot read the plan: " + e.getMessage());
             return;
         }
+        Libseccomp seccomp = null;
+        if (plan.entries().stream().anyMatch(e -> e.step() instanceof Step.Seccomp)) {
+            // A host file: opened now, before pivot_root takes the host's paths away.
+            try {
+                seccomp = NativeLibseccomp.load();
+                for (String name : SECCOMP_PRELOAD) {
+                    Class.forName(name, true, InitMain.class.getClassLoader());
+                }
+            } catch (IllegalStateException | ClassNotFoundException e) {
+                report(sys, ExitCodes.START_FAILED, "jspec init: " + e.getMessage());
+                return;
+            }
+        }
         try {
-            new InitExecutor(sys).run(plan, number -> askParent(sys, number));
+            new InitExecutor(sys, seccomp).run(plan, number -> askParent(sys, number));
             report(sys, ExitCodes.START_FAILED, "jspec init: the plan has no execve step");
         } catch (StepFailure f) {
             report(sys, f.exitCode(), f.getMessage());

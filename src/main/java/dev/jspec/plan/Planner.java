@@ -1,6 +1,7 @@
 package dev.jspec.plan;
 
 import dev.jspec.cgroup.CgroupPlanner;
+import dev.jspec.seccomp.SeccompProfile;
 import dev.jspec.spec.Spec;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -121,9 +122,6 @@ public final class Planner {
         process(process);
         if (spec.linux() != null && nonEmpty(spec.linux().mountLabel()) && !ctx.host().lsms().contains(HostFacts.SELINUX)) {
             notes.add("linux.mountLabel is set but SELinux is not enabled on this host: not applied (run refuses the config)");
-        }
-        if (spec.linux() != null && spec.linux().seccomp() != null) {
-            notes.add("linux.seccomp is not planned yet");
         }
         Spec.Hooks h = spec.hooks();
         if (h != null && !(h.prestart().isEmpty() && h.createRuntime().isEmpty() && h.createContainer().isEmpty()
@@ -358,6 +356,13 @@ public final class Planner {
         } else if (createsNamespace("cgroup")) {
             add(Actor.INIT, new Step.Unshare(List.of("cgroup")));
         }
+        // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before the capabilities
+        // go, as runc does. With it, as late as can be, so that a profile need allow few of
+        // the init's own calls.
+        Spec.Seccomp seccomp = spec.linux() == null ? null : spec.linux().seccomp();
+        if (seccomp != null && !p.noNewPrivileges()) {
+            seccomp(seccomp);
+        }
         Spec.Capabilities caps = p.capabilities() != null ? p.capabilities()
                 : new Spec.Capabilities(List.of(), List.of(), List.of(), List.of(), List.of());
         Set<Capability> drop = EnumSet.allOf(Capability.class);
@@ -390,6 +395,9 @@ public final class Planner {
             add(Actor.INIT, new Step.SetNoNewPrivs());
         }
         add(Actor.INIT, new Step.CloseFrom(3));
+        if (seccomp != null && p.noNewPrivileges()) {
+            seccomp(seccomp);
+        }
         add(Actor.INIT, new Step.Execve(p.args(), p.env()));
     }
 
@@ -428,6 +436,26 @@ public final class Planner {
         }
         String context = "context=\"" + label + "\"";
         return nonEmpty(data) ? data + "," + context : context;
+    }
+
+    /** The filter, and for SCMP_ACT_NOTIFY the parent's step that hands its listener to the agent. */
+    private void seccomp(Spec.Seccomp seccomp) {
+        Step.Seccomp step = SeccompProfile.step(seccomp);
+        add(Actor.INIT, step);
+        if (!SeccompProfile.notifies(step)) {
+            return;
+        }
+        if (seccomp.listenerPath() == null) {
+            notes.add("linux.seccomp has SCMP_ACT_NOTIFY rules but no listenerPath: no agent gets the listener, so those calls fail with ENOSYS");
+            return;
+        }
+        List<String> annotations = new ArrayList<>();
+        new TreeMap<>(spec.annotations()).forEach((k, v) -> {
+            annotations.add(k);
+            annotations.add(v);
+        });
+        add(Actor.PARENT, new Step.SeccompListener(seccomp.listenerPath(), seccomp.listenerMetadata(), ctx.containerId(),
+                ctx.bundleDir(), annotations));
     }
 
     // ---- namespaces ----

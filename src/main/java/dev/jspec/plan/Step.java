@@ -149,6 +149,25 @@ public sealed interface Step {
     /** prctl(PR_SET_NO_NEW_PRIVS, 1). */
     record SetNoNewPrivs() implements Step {}
 
+    /**
+     * A seccomp filter, compiled by libseccomp and loaded with TSYNC so that every thread of
+     * the init takes it. {@code defaultAction} and each rule's action carry their return value
+     * ({@code SCMP_ACT_ERRNO(1)}); {@code architectures} and {@code flags} are the spec's names;
+     * each rule is one line in {@code SeccompRule}'s text form, e.g. {@code SCMP_ACT_ALLOW
+     * personality a0==8}. A filter with SCMP_ACT_NOTIFY rules sends its listener descriptor
+     * to the parent (SCM_RIGHTS), for the {@link SeccompListener} step that follows.
+     */
+    record Seccomp(String defaultAction, List<String> architectures, List<String> flags, List<String> rules) implements Step {}
+
+    /**
+     * The parent forwards the seccomp listener descriptor the init sent it to the agent at
+     * {@code listenerPath} on the host: connect(2), then one sendmsg(2) of the container
+     * process state (JSON) with the descriptor as SCM_RIGHTS. {@code annotations} are the
+     * config's, as key, value, key, value.
+     */
+    record SeccompListener(String listenerPath, String metadata, String containerId, String bundle, List<String> annotations)
+            implements Step {}
+
     /** close_range(first, ~0, CLOSE_RANGE_CLOEXEC): only 0..first-1 survive the execve. */
     record CloseFrom(int first) implements Step {}
 

@@ -54,6 +54,9 @@ public final class StepText {
                     ? "write(\"/proc/thread-self/attr/apparmor/exec\", " + q("exec " + s.label()) + ")"
                     : "write(\"/proc/thread-self/attr/exec\", " + q(s.label()) + ") [" + s.lsm() + "]";
             case Step.SetNoNewPrivs s -> "prctl(PR_SET_NO_NEW_PRIVS, 1)";
+            case Step.Seccomp s -> dev.jspec.seccomp.SeccompProfile.summary(s);
+            case Step.SeccompListener s -> "recvmsg(seccomp listener fd from the init) + connect(" + q(s.listenerPath())
+                    + ") + sendmsg(container process state, SCM_RIGHTS listener fd)";
             case Step.CloseFrom s -> "close_range(" + s.first() + ", ~0, CLOSE_RANGE_CLOEXEC)";
             case Step.Execve s -> "execve(" + q(s.argv().isEmpty() ? null : s.argv().get(0)) + ", "
                     + s.argv().stream().map(StepText::q).collect(Collectors.joining(", ", "[", "]")) + ", env["

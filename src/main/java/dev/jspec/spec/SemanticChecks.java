@@ -55,6 +55,7 @@ final class SemanticChecks {
         checks.devices();
         checks.sysctl();
         checks.memory();
+        checks.seccomp();
         warningsOut.addAll(checks.warnings);
         return checks.problems;
     }
@@ -234,6 +235,60 @@ final class SemanticChecks {
             report(SpecPath.of("linux.resources.memory.swap"), "swap " + swap.bigIntegerValue() + " is below limit " + limit.bigIntegerValue()
                     + "; in the OCI spec swap is memory plus swap, so it must be at least the limit (or -1)");
         }
+    }
+
+    /** Actions that return a value to the caller; only these take errnoRet. */
+    private static final Set<String> ERRNO_ACTIONS = Set.of("SCMP_ACT_ERRNO", "SCMP_ACT_TRACE");
+
+    /**
+     * What runtime-spec and runc say of seccomp beyond the schema: errnoRet only where the
+     * action returns one; the listener fields together; SCMP_ACT_NOTIFY with an agent to
+     * answer, and never on the calls the init needs to hand the agent its descriptor.
+     */
+    private void seccomp() {
+        JsonNode seccomp = tree.path("linux").path("seccomp");
+        if (!seccomp.isObject()) {
+            return;
+        }
+        SpecPath at = SpecPath.of("linux.seccomp");
+        JsonNode defaultAction = seccomp.path("defaultAction");
+        if (seccomp.has("defaultErrnoRet") && defaultAction.isString() && !ERRNO_ACTIONS.contains(defaultAction.stringValue())) {
+            report(at.key("defaultErrnoRet"), "defaultErrnoRet applies to SCMP_ACT_ERRNO and SCMP_ACT_TRACE only; "
+                    + defaultAction.stringValue() + " returns no errno");
+        }
+        if ("SCMP_ACT_NOTIFY".equals(defaultAction.asString(""))) {
+            report(at.key("defaultAction"), "SCMP_ACT_NOTIFY cannot be the default action: the init's own calls would wait for"
+                    + " an agent that does not have the listener yet");
+        }
+        boolean hasListener = seccomp.path("listenerPath").isString();
+        if (seccomp.has("listenerMetadata") && !hasListener) {
+            report(at.key("listenerMetadata"), "listenerMetadata is set but listenerPath is not; the metadata goes to the agent there");
+        }
+        absolute(seccomp.path("listenerPath"), at.key("listenerPath"), "listenerPath must be an absolute path on the host");
+        eachElement(at.key("syscalls"), (call, callAt) -> {
+            String action = call.path("action").asString("");
+            if (call.has("errnoRet") && call.path("action").isString() && !ERRNO_ACTIONS.contains(action)) {
+                report(callAt.key("errnoRet"), "errnoRet applies to SCMP_ACT_ERRNO and SCMP_ACT_TRACE only; " + action + " returns no errno");
+            }
+            if (action.equals("SCMP_ACT_NOTIFY") && !hasListener) {
+                report(callAt.key("action"), "SCMP_ACT_NOTIFY needs linux.seccomp.listenerPath, the socket of the agent that answers the calls");
+            }
+            JsonNode names = call.path("names");
+            for (int i = 0; names.isArray() && i < names.size(); i++) {
+                JsonNode name = names.get(i);
+                SpecPath nameAt = callAt.key("names").index(i);
+                if (!name.isString() || name.stringValue().isEmpty()) {
+                    continue;
+                }
+                String n = name.stringValue();
+                if (!dev.jspec.seccomp.SeccompRule.isSyscallName(n)) {
+                    report(nameAt, "'" + n + "' is not a system call name");
+                } else if (action.equals("SCMP_ACT_NOTIFY") && (n.equals("write") || n.equals("sendmsg"))) {
+                    report(nameAt, "SCMP_ACT_NOTIFY cannot be used for " + n + ": the init needs it to hand the listener to jspec,"
+                            + " before any agent could answer");
+                }
+            }
+        });
     }
 
     /** The value when it is a valid uint64 (the schema reports any other), else null. */

@@ -233,6 +233,59 @@ class InitExecutorTest {
                 () -> new InitExecutor(sys).run(initPlan(new Step.SetExecLabel("apparmor", "nosuch"))));
         assertTrue(f.getMessage().startsWith("step 2 write(\"/proc/thread-self/attr/apparmor/exec\", \"exec nosuch\"): EINVAL"),
                 f.getMessage());
+    }
+
+    /** Just enough libseccomp for the executor: every call succeeds, a notifying filter's listener is 55. */
+    private static final class FakeLibseccomp implements dev.jspec.seccomp.Libseccomp {
+        final List<String> calls = new ArrayList<>();
+        int ruleFails;
+
+        @Override public long init(int defaultAction) { calls.add("init"); return 1; }
+        @Override public int attrSet(long ctx, int attr, int value) { return 0; }
+        @Override public int archResolveName(String name) { return 1; }
+        @Override public int archAdd(long ctx, int archToken) { return 0; }
+        @Override public int syscallResolveName(String name) { return 83; }
+        @Override public int ruleAdd(long ctx, int action, int syscall, List<dev.jspec.seccomp.SeccompRule.Condition> c) {
+            calls.add("rule");
+            return -ruleFails;
+        }
+        @Override public int load(long ctx) { calls.add("load"); return 0; }
+        @Override public int notifyFd(long ctx) { return 55; }
+        @Override public void release(long ctx) { calls.add("release"); }
+        @Override public String version() { return "2.5.4"; }
+    }
+
+    @Test
+    void aNotifyingFilterSendsItsListenerToTheParentWhoForwardsItNext() throws Exception {
+        RecordingSyscalls sys = new RecordingSyscalls();
+        FakeLibseccomp lib = new FakeLibseccomp();
+        Plan plan = new Plan(List.of(
+                new Plan.Entry(Actor.INIT, new Step.Seccomp("SCMP_ACT_ALLOW", List.of(), List.of(), List.of("SCMP_ACT_NOTIFY mkdir"))),
+                new Plan.Entry(Actor.PARENT, new Step.SeccompListener("/a.sock", null, "c", "/b", List.of())),
+                new Plan.Entry(Actor.INIT, new Step.Chdir("/"))));
+        List<Integer> parentAsked = new ArrayList<>();
+        new InitExecutor(sys, lib).run(plan, parentAsked::add);
+        assertEquals(List.of("init", "rule", "load", "release"), lib.calls);
+        assertEquals(List.of("sendfd 6 55", "chdir /"), sys.calls);
+        assertEquals(List.of(2), parentAsked);
+    }
+
+    @Test
+    void withoutAnAgentTheListenerIsClosedNotSent() throws Exception {
+        RecordingSyscalls sys = new RecordingSyscalls();
+        new InitExecutor(sys, new FakeLibseccomp()).run(initPlan(
+                new Step.Seccomp("SCMP_ACT_ALLOW", List.of(), List.of(), List.of("SCMP_ACT_NOTIFY mkdir"))));
+        assertEquals(List.of(), sys.calls);
+    }
+
+    @Test
+    void aFilterLibseccompRefusesNamesTheLibseccompCall() {
+        FakeLibseccomp lib = new FakeLibseccomp();
+        lib.ruleFails = Errno.EINVAL;
+        Plan plan = initPlan(new Step.Seccomp("SCMP_ACT_ALLOW", List.of(), List.of(), List.of("SCMP_ACT_ERRNO(1) mkdir a1==7")));
+        StepFailure f = assertThrows(StepFailure.class, () -> new InitExecutor(new RecordingSyscalls(), lib).run(plan));
+        assertEquals("step 2 seccomp(default=SCMP_ACT_ALLOW, ERRNO(1): 1 syscall, 1 rule on arguments, flags=[TSYNC]): "
+                + "EINVAL (Invalid argument) from seccomp_rule_add(SCMP_ACT_ERRNO(1), mkdir, a1==7)", f.getMessage());
         assertEquals(ExitCodes.START_FAILED, f.exitCode());
     }
 }

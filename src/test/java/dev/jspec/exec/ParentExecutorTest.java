@@ -158,4 +158,28 @@ class ParentExecutorTest {
         assertTrue(sys.calls.contains("rmdir /cg/pids/jspec/c7"), sys.calls.toString());
         assertTrue(sys.calls.stream().noneMatch(c -> c.equals("rmdir /cg/memory/jspec/c7")), sys.calls.toString());
     }
+
+    @Test
+    void aSeccompListenerFromTheInitGoesToTheAgentWithTheContainerProcessState() throws Exception {
+        RecordingSyscalls sys = new RecordingSyscalls();
+        Plan plan = plan(new Step.Spawn(List.of("/java", "Init"), false),
+                new Step.SeccompListener("/run/agent.sock", "meta", "c1", "/bundles/c1", List.of("k", "v")));
+        new ParentExecutor(sys, plan, ParentExecutor.Stdio.INHERIT).start();
+        assertEquals(List.of("pipe", "pipe", "socketpair", "spawn /java", "receivefd 12", "connect /run/agent.sock",
+                "sendfd 31 30 {\"ociVersion\":\"1.2.0\",\"fds\":[\"seccompFd\"],\"pid\":4242,\"metadata\":\"meta\","
+                        + "\"state\":{\"ociVersion\":\"1.2.0\",\"id\":\"c1\",\"status\":\"creating\",\"pid\":4242,"
+                        + "\"bundle\":\"/bundles/c1\",\"annotations\":{\"k\":\"v\"}}}"), sys.calls);
+    }
+
+    @Test
+    void noAgentAtTheListenerPathFailsTheStartAndSaysSo() {
+        RecordingSyscalls sys = new RecordingSyscalls().failOn("connect", Errno.ENOENT);
+        Plan plan = plan(new Step.Spawn(List.of("/java", "Init"), false),
+                new Step.SeccompListener("/run/agent.sock", null, "c1", "/bundles/c1", List.of()));
+        StepFailure f = assertThrows(StepFailure.class, () -> new ParentExecutor(sys, plan, ParentExecutor.Stdio.INHERIT).start());
+        assertTrue(f.getMessage().startsWith("step 2 recvmsg(seccomp listener fd from the init) + connect(\"/run/agent.sock\")")
+                && f.getMessage().contains("ENOENT") && f.getMessage().endsWith("(no seccomp agent listens on /run/agent.sock)"),
+                f.getMessage());
+        assertTrue(sys.calls.contains("kill 4242 9"), "the init is killed: " + sys.calls);
+    }
 }

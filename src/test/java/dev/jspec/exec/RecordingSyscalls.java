@@ -149,6 +149,10 @@ class RecordingSyscalls implements Syscalls {
     @Override public int[] socketpair() { record("socketpair"); return new int[] {12, 13}; }
     @Override public void sendFd(int socket, int fd) { record("sendfd " + socket + " " + fd); }
     @Override public int receiveFd(int socket) { record("receivefd " + socket); return 30; }
+    @Override public void sendFd(int socket, int fd, byte[] data) {
+        record("sendfd " + socket + " " + fd + " " + new String(data, java.nio.charset.StandardCharsets.UTF_8));
+    }
+    @Override public int connectUnix(String path) { record("connect " + path); return 31; }
     @Override public void symlink(String target, String linkPath) { record("symlink " + target + " " + linkPath); }
     @Override public void unlink(String path) { record("unlink " + path); }
     @Override public void writeFile(String path, String value) { record("write " + path + " " + value); }

@@ -36,6 +36,12 @@ class PlanCodecRoundTripTest {
         f.readonlyPaths.add("/proc/sys");
         f.resources = SpecFixture.fullResources();
         f.env = List.of("PATH=/bin", "UNICODE=\u00e9\u4e2d", "CTRL=\u0001");
+        f.seccomp = new Spec.Seccomp("SCMP_ACT_ERRNO", 38, List.of("SCMP_ARCH_X86_64"), List.of("SECCOMP_FILTER_FLAG_LOG"),
+                "/run/agent.sock", "meta", List.of(
+                        new Spec.SeccompSyscall(List.of("read", "write"), "SCMP_ACT_ALLOW", null, List.of()),
+                        new Spec.SeccompSyscall(List.of("mkdir"), "SCMP_ACT_NOTIFY", null, List.of()),
+                        new Spec.SeccompSyscall(List.of("clone"), "SCMP_ACT_ALLOW", null,
+                                List.of(new Spec.SeccompArg(0, -1L, 2, "SCMP_CMP_MASKED_EQ")))));
         return Planner.plan(f.build(), new PlanContext("big", "/bundles/big", host));
     }
 

@@ -447,4 +447,57 @@ class PlannerTest {
         // Without SELinux nothing is added (and run refuses the config).
         assertTrue(all(planOn(f).plan(), Step.Mount.class).stream().noneMatch(m -> m.data() != null && m.data().contains("context=")));
     }
+
+    private static Spec.Seccomp denyMkdir(String listenerPath) {
+        return new Spec.Seccomp("SCMP_ACT_ALLOW", null, List.of(), List.of(), listenerPath, listenerPath == null ? null : "meta",
+                List.of(new Spec.SeccompSyscall(List.of("mkdir"), listenerPath == null ? "SCMP_ACT_ERRNO" : "SCMP_ACT_NOTIFY", null, List.of())));
+    }
+
+    @Test
+    void withNoNewPrivsTheFilterIsTheLastStepBeforeExecve() {
+        SpecFixture f = SpecFixture.container();
+        f.noNewPrivileges = true;
+        f.seccomp = denyMkdir(null);
+        Planner.Planned planned = Planner.planWithNotes(f.build(), SpecFixture.context());
+        List<Step> init = steps(planned.plan(), Actor.INIT);
+        assertEquals(List.of(new Step.SetNoNewPrivs(), new Step.CloseFrom(3),
+                new Step.Seccomp("SCMP_ACT_ALLOW", List.of(), List.of(), List.of("SCMP_ACT_ERRNO(1) mkdir")),
+                new Step.Execve(List.of("sh"), List.of("PATH=/bin"))), init.subList(init.size() - 4, init.size()));
+        assertEquals(List.of(), planned.notes());
+    }
+
+    @Test
+    void withoutNoNewPrivsTheFilterComesBeforeTheCapabilitiesGo() {
+        SpecFixture f = SpecFixture.container();
+        f.namespace("cgroup", null);
+        f.capabilities = SpecFixture.caps(List.of("CAP_KILL"), List.of("CAP_KILL"), List.of("CAP_KILL"), List.of(), List.of());
+        f.seccomp = denyMkdir(null);
+        Plan plan = plan(f);
+        int cgroupNs = indexOf(plan, new Step.Unshare(List.of("cgroup")));
+        int seccomp = indexOf(plan, s -> s instanceof Step.Seccomp);
+        int drop = indexOf(plan, s -> s instanceof Step.CapbsetDrop);
+        assertTrue(cgroupNs < seccomp && seccomp + 1 == drop, PlanText.render(plan, List.of()));
+        assertTrue(indexOf(plan, s -> s instanceof Step.CgroupJoin) < seccomp);
+        assertTrue(all(plan, Step.SetNoNewPrivs.class).isEmpty());
+    }
+
+    @Test
+    void aNotifyingFilterIsFollowedByTheParentHandingItsListenerToTheAgent() {
+        SpecFixture f = SpecFixture.container();
+        f.noNewPrivileges = true;
+        f.seccomp = denyMkdir("/run/agent.sock");
+        Plan plan = plan(f);
+        int seccomp = indexOf(plan, s -> s instanceof Step.Seccomp);
+        Plan.Entry next = plan.entries().get(seccomp + 1);
+        assertEquals(new Plan.Entry(Actor.PARENT, new Step.SeccompListener("/run/agent.sock", "meta", "test", SpecFixture.BUNDLE,
+                List.of())), next);
+        assertTrue(plan.entries().get(seccomp + 2).step() instanceof Step.Execve);
+    }
+
+    @Test
+    void aFilterWithoutNotifyNeedsNoParentStep() {
+        SpecFixture f = SpecFixture.container();
+        f.seccomp = new Spec.Seccomp("SCMP_ACT_ALLOW", null, List.of(), List.of(), "/run/agent.sock", null, List.of());
+        assertTrue(all(plan(f), Step.SeccompListener.class).isEmpty());
+    }
 }
