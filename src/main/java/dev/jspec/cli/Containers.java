@@ -4,35 +4,36 @@ import dev.jspec.exec.LinuxSyscalls;
 import dev.jspec.lifecycle.ContainerId;
 import dev.jspec.lifecycle.ContainerState;
 import java.io.IOException;
+import java.io.PrintWriter;
 
 /** Looking up a container by ID for the lifecycle commands, with its live status. */
 final class Containers {
 
     private Containers() {}
 
-    /** Whether {@code id} is a container ID; otherwise says why. Every command checks before it makes a path of the ID. */
-    static boolean validId(String id) {
+    /** Whether {@code id} is a container ID; otherwise says why on {@code err}. Every command checks before it makes a path of the ID. */
+    static boolean validId(String id, PrintWriter err) {
         String problem = ContainerId.problem(id);
         if (problem != null) {
-            System.err.println("jspec: " + problem);
+            err.println("jspec: " + problem);
             return false;
         }
         return true;
     }
 
-    /** The container's state, or null (after telling the user) when there is none or it cannot be read. */
-    static ContainerState find(String id) {
-        if (!validId(id)) {
+    /** The container's state, or null (after telling the user on {@code err}) when there is none or it cannot be read. */
+    static ContainerState find(String id, PrintWriter err) {
+        if (!validId(id, err)) {
             return null;
         }
         try {
             ContainerState state = Main.stateStore().read(id);
             if (state == null) {
-                System.err.println("jspec: container \"" + id + "\" does not exist");
+                err.println("jspec: container \"" + id + "\" does not exist");
             }
             return state;
         } catch (IOException | RuntimeException e) {
-            System.err.println("jspec: cannot read the state of \"" + id + "\": " + e.getMessage());
+            err.println("jspec: cannot read the state of \"" + id + "\": " + e.getMessage());
             return null;
         }
     }

@@ -10,9 +10,11 @@ import dev.jspec.lifecycle.CgroupOwnership;
 import dev.jspec.lifecycle.ContainerState;
 import dev.jspec.lifecycle.StateStore;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -38,14 +40,18 @@ final class DeleteCommand implements Callable<Integer> {
     @Option(names = {"-f", "--force"}, description = "Kill the container if it still runs.")
     boolean force;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws InterruptedException {
-        if (!Containers.validId(id)) {
+        PrintWriter err = spec.commandLine().getErr();
+        if (!Containers.validId(id, err)) {
             return ExitCodes.FAILURE;
         }
         StateStore store = Main.stateStore();
         if (!store.exists(id)) {
-            System.err.println("jspec: container \"" + id + "\" does not exist");
+            err.println("jspec: container \"" + id + "\" does not exist");
             return ExitCodes.FAILURE;
         }
         ContainerState s;
@@ -53,11 +59,11 @@ final class DeleteCommand implements Callable<Integer> {
             s = store.read(id);
         } catch (IOException e) {
             if (!force) {
-                System.err.println("jspec: cannot read the state of \"" + id + "\": " + e.getMessage()
+                err.println("jspec: cannot read the state of \"" + id + "\": " + e.getMessage()
                         + "; `jspec delete --force " + id + "` removes the state (its cgroups, if any, stay)");
                 return ExitCodes.FAILURE;
             }
-            System.err.println("jspec: the state of \"" + id + "\" is unreadable (" + e.getMessage()
+            err.println("jspec: the state of \"" + id + "\" is unreadable (" + e.getMessage()
                     + "); removing it, nothing else (its cgroups, if any, stay)");
             store.remove(id);
             return ExitCodes.OK;
@@ -70,13 +76,13 @@ final class DeleteCommand implements Callable<Integer> {
         Syscalls sys = new LinuxSyscalls();
         if (s.init().alive(sys)) {
             if (!force) {
-                System.err.println("jspec: container \"" + id + "\" is running; stop it first or use --force");
+                err.println("jspec: container \"" + id + "\" is running; stop it first or use --force");
                 return ExitCodes.FAILURE;
             }
             try {
                 s.init().signal(sys, SIGKILL);
             } catch (SyscallException e) {
-                System.err.println("jspec: " + e.call() + ": " + Errno.describe(e.errno()));
+                err.println("jspec: " + e.call() + ": " + Errno.describe(e.errno()));
                 return ExitCodes.FAILURE;
             }
             for (int i = 0; i < 200 && s.init().alive(sys); i++) {
@@ -85,18 +91,18 @@ final class DeleteCommand implements Callable<Integer> {
         }
         CgroupOwnership.Split cgroups = CgroupOwnership.split(s);
         if (!cgroups.foreign().isEmpty()) {
-            System.err.println("jspec: left alone, no longer the cgroups \"" + id + "\" made (another container's now): "
+            err.println("jspec: left alone, no longer the cgroups \"" + id + "\" made (another container's now): "
                     + String.join(", ", cgroups.foreign()));
         }
         List<String> busy = cgroups.unproven().stream().filter(dir -> hasProcesses(sys, dir)).toList();
         if (!busy.isEmpty()) {
-            System.err.println("jspec: left alone, holding processes but not provably the cgroups \"" + id
+            err.println("jspec: left alone, holding processes but not provably the cgroups \"" + id
                     + "\" made (its start stopped before recording them): " + String.join(", ", busy));
         }
         // Directories not proven the container's go with its parents: removed only when nothing is in them.
         List<String> removeIfEmpty = new ArrayList<>(cgroups.unproven());
         removeIfEmpty.addAll(s.parentCgroups());
-        CgroupRemoval.remove(sys, new CgroupCleanup(cgroups.owned(), removeIfEmpty));
+        CgroupRemoval.remove(sys, new CgroupCleanup(cgroups.owned(), removeIfEmpty), err::println);
         store.remove(id);
         return ExitCodes.OK;
     }

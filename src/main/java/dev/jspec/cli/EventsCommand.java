@@ -38,7 +38,7 @@ final class EventsCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "only --stats is supported: jspec does not stream events (runc's --interval, OOM notices) yet");
         }
-        ContainerState s = Containers.find(id);
+        ContainerState s = Containers.find(id, spec.commandLine().getErr());
         if (s == null) {
             return ExitCodes.FAILURE;
         }

@@ -2,6 +2,7 @@ package dev.jspec.cli;
 
 import dev.jspec.exec.InitCommand;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Prints the init's command line, one argument per line: the launcher trains the init's AOT cache with it. */
@@ -11,10 +12,13 @@ final class InitArgvCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     GlobalOptions global;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
         for (String arg : InitCommand.argv()) {
-            System.out.println(arg);
+            spec.commandLine().getOut().println(arg);
         }
         return ExitCodes.OK;
     }

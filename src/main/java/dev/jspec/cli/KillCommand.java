@@ -4,7 +4,9 @@ import dev.jspec.exec.Errno;
 import dev.jspec.exec.LinuxSyscalls;
 import dev.jspec.exec.SyscallException;
 import dev.jspec.lifecycle.ContainerState;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -22,26 +24,30 @@ final class KillCommand implements Callable<Integer> {
             description = "A signal name (TERM, SIGKILL) or number (default: ${DEFAULT-VALUE}).")
     String signal;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
         int number = Signals.number(signal);
         if (number < 0) {
-            System.err.println("jspec: unknown signal \"" + signal + "\"");
+            err.println("jspec: unknown signal \"" + signal + "\"");
             return ExitCodes.USAGE;
         }
-        ContainerState s = Containers.find(id);
+        ContainerState s = Containers.find(id, err);
         if (s == null) {
             return ExitCodes.FAILURE;
         }
         try {
             // Through a pidfd, after the start time is checked: never a process that merely reuses the pid.
             if (!s.init().signal(new LinuxSyscalls(), number)) {
-                System.err.println("jspec: container \"" + id + "\" is not running");
+                err.println("jspec: container \"" + id + "\" is not running");
                 return ExitCodes.FAILURE;
             }
             return ExitCodes.OK;
         } catch (SyscallException e) {
-            System.err.println("jspec: " + e.call() + ": " + Errno.describe(e.errno()));
+            err.println("jspec: " + e.call() + ": " + Errno.describe(e.errno()));
             return ExitCodes.FAILURE;
         }
     }

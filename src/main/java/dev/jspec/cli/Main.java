@@ -57,7 +57,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.err);
+        spec.commandLine().usage(spec.commandLine().getErr());
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
     }
 
@@ -69,7 +69,10 @@ public final class Main implements Runnable {
         System.exit(execute(args));
     }
 
-    /** Runs one command line and returns its exit status (tests call this directly). */
+    /**
+     * Runs one command line and returns its exit status. Every command prints through the
+     * writers picocli hands it (getOut/getErr), never System.out/err, so tests capture all of it.
+     */
     public static int execute(String... args) {
         return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
     }
@@ -104,7 +107,13 @@ public final class Main implements Runnable {
             }
             return ExitCodes.FAILURE;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } finally {
+            // main exits right after: what a command print()ed without a newline must not be lost.
+            out.flush();
+            err.flush();
+        }
     }
 
     static final class Version implements CommandLine.IVersionProvider {

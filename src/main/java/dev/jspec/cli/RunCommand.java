@@ -21,6 +21,7 @@ import dev.jspec.spec.ConfigException;
 import dev.jspec.spec.Diagnostic;
 import dev.jspec.spec.LoadedBundle;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.BiConsumer;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -65,8 +67,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--pid-file", paramLabel = "FILE", description = "Write the container's process ID to FILE.")
     Path pidFile;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
         Path bundleDir;
         String id;
         if (target != null && bundle == null && Files.isDirectory(Path.of(target)) && hasConfig(Path.of(target))) {
@@ -77,13 +83,13 @@ final class RunCommand implements Callable<Integer> {
             id = target != null ? target : bundleDir.toAbsolutePath().normalize().getFileName().toString();
         }
         if (target != null && bundle == null && target.contains("/") && !hasConfig(Path.of(target))) {
-            System.err.println("jspec: " + target + " is not a bundle: no " + String.join(", ", BundleLoader.CONFIG_NAMES)
+            err.println("jspec: " + target + " is not a bundle: no " + String.join(", ", BundleLoader.CONFIG_NAMES)
                     + " there");
             return ExitCodes.START_FAILED;
         }
         String badId = ContainerId.problem(id);
         if (badId != null) {
-            System.err.println("jspec: " + badId);
+            err.println("jspec: " + badId);
             return ExitCodes.START_FAILED;
         }
 
@@ -92,16 +98,16 @@ final class RunCommand implements Callable<Integer> {
             loaded = BundleLoader.load(bundleDir);
         } catch (ConfigException e) {
             for (Diagnostic d : e.diagnostics()) {
-                System.err.println(d);
+                err.println(d);
             }
             return ExitCodes.CONFIG_ERROR;
         } catch (UncheckedIOException e) {
             // No bundle there, or no config in it: the container never started.
-            System.err.println("jspec: " + e.getMessage());
+            err.println("jspec: " + e.getMessage());
             return ExitCodes.START_FAILED;
         }
         for (Diagnostic w : loaded.warnings()) {
-            System.err.println(w);
+            err.println(w);
         }
         HostFacts host = Hosts.current();
         String unsupported = Preflight.unsupported(loaded.spec());
@@ -113,7 +119,7 @@ final class RunCommand implements Callable<Integer> {
             unsupported = "a container with terminal: true cannot run detached (no --console-socket yet); run it in the foreground";
         }
         if (unsupported != null) {
-            System.err.println("jspec: " + unsupported);
+            err.println("jspec: " + unsupported);
             return ExitCodes.START_FAILED;
         }
         Plan plan = Planner.plan(loaded.spec(), new PlanContext(id, loaded.bundleDir().toString(), host));
@@ -127,7 +133,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             store.reserve(id);
         } catch (IOException e) {
-            System.err.println("jspec: " + e.getMessage());
+            err.println("jspec: " + e.getMessage());
             return ExitCodes.START_FAILED;
         }
         // Recorded before anything is made, so that `jspec delete` can clean up even after
@@ -136,7 +142,7 @@ final class RunCommand implements Callable<Integer> {
             store.write(state(id, "creating", new InitProcess(0, 0), loaded, CgroupCleanup.of(plan), Map.of()));
         } catch (IOException e) {
             store.remove(id);
-            System.err.println("jspec: cannot record the container's state: " + e.getMessage());
+            err.println("jspec: cannot record the container's state: " + e.getMessage());
             return ExitCodes.START_FAILED;
         }
         Syscalls sys = new LinuxSyscalls();
@@ -158,12 +164,12 @@ final class RunCommand implements Callable<Integer> {
             store.write(state(id, "running", init, loaded, owned, inodes));
         } catch (StepFailure f) {
             cleanUpFailedStart(store, id);
-            System.err.println("jspec: " + f.getMessage());
+            err.println("jspec: " + f.getMessage());
             return f.exitCode();
         } catch (IOException e) {
             executor.rollback();
             cleanUpFailedStart(store, id);
-            System.err.println("jspec: cannot record the container's state: " + e.getMessage());
+            err.println("jspec: cannot record the container's state: " + e.getMessage());
             return ExitCodes.START_FAILED;
         } catch (RuntimeException e) {
             executor.rollback();
@@ -173,11 +179,11 @@ final class RunCommand implements Callable<Integer> {
         if (detach) {
             return ExitCodes.OK;
         }
-        return waitForExit(sys, executor, store, id, pid, signals);
+        return waitForExit(sys, executor, store, id, pid, signals, err);
     }
 
     private int waitForExit(Syscalls sys, ParentExecutor executor, StateStore store, String id, int pid,
-            PendingSignals signals) {
+            PendingSignals signals, PrintWriter err) {
         TerminalProxy terminal = executor.ptyMaster() >= 0 ? new TerminalProxy(sys, executor.ptyMaster()) : null;
         Thread output = terminal != null ? terminal.start() : null;
         signals.target((name, number) -> {
@@ -202,10 +208,10 @@ final class RunCommand implements Callable<Integer> {
         if (ExitStatus.toExitCode(status) == 128 + 9) {
             String oom = dev.jspec.cgroup.OomKills.explain(executor.cgroups());
             if (oom != null) {
-                System.err.println("jspec: " + oom);
+                err.println("jspec: " + oom);
             }
         }
-        executor.removeCgroups();
+        executor.removeCgroups(err::println);
         store.remove(id);
         return ExitStatus.toExitCode(status);
     }

@@ -3,6 +3,7 @@ package dev.jspec.cli;
 import dev.jspec.lifecycle.ContainerState;
 import dev.jspec.plan.PlanCodec;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -16,14 +17,17 @@ final class StateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "ID", description = "The container's ID.")
     String id;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
-        ContainerState s = Containers.find(id);
+        ContainerState s = Containers.find(id, spec.commandLine().getErr());
         if (s == null) {
             return ExitCodes.FAILURE;
         }
         String status = Containers.liveStatus(s);
-        System.out.println("{\n  \"ociVersion\": " + PlanCodec.quote(ContainerState.OCI_VERSION)
+        spec.commandLine().getOut().println("{\n  \"ociVersion\": " + PlanCodec.quote(ContainerState.OCI_VERSION)
                 + ",\n  \"id\": " + PlanCodec.quote(s.id())
                 + ",\n  \"status\": " + PlanCodec.quote(status)
                 + ",\n  \"pid\": " + (status.equals("stopped") ? 0 : s.pid())

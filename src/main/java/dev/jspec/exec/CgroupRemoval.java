@@ -1,6 +1,7 @@
 package dev.jspec.exec;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Removal of a container's cgroup directories. rmdir(2) fails with EBUSY while a process
@@ -13,24 +14,29 @@ public final class CgroupRemoval {
 
     private CgroupRemoval() {}
 
+    /** As {@link #remove(Syscalls, CgroupCleanup, Consumer)}, reporting on this process's stderr. */
+    public static void remove(Syscalls sys, CgroupCleanup cleanup) {
+        remove(sys, cleanup, System.err::println);
+    }
+
     /**
      * Empties and removes the container's directories, then each parent that nothing else
-     * uses any more. Reports on stderr what stays.
+     * uses any more. Tells {@code problems} (one line each) what stays.
      */
-    public static void remove(Syscalls sys, CgroupCleanup cleanup) {
+    public static void remove(Syscalls sys, CgroupCleanup cleanup, Consumer<String> problems) {
         List<String> dirs = cleanup.containerDirs();
         if (dirs.stream().anyMatch(d -> hasProcesses(sys, d))) {
             freezeAndKill(sys, dirs);
         }
         for (String dir : dirs) {
-            removeContainerDir(sys, dir);
+            removeContainerDir(sys, dir, problems);
         }
         for (String dir : cleanup.parentDirs()) {
-            removeIfEmpty(sys, dir);
+            removeIfEmpty(sys, dir, problems);
         }
     }
 
-    private static void removeContainerDir(Syscalls sys, String dir) {
+    private static void removeContainerDir(Syscalls sys, String dir, Consumer<String> problems) {
         for (int attempt = 0; attempt < 200; attempt++) {
             try {
                 sys.rmdir(dir);
@@ -40,7 +46,7 @@ public final class CgroupRemoval {
                     return;
                 }
                 if (e.errno() != Errno.EBUSY) {
-                    System.err.println("jspec: cannot remove cgroup " + dir + ": " + Errno.describe(e.errno()));
+                    problems.accept("jspec: cannot remove cgroup " + dir + ": " + Errno.describe(e.errno()));
                     return;
                 }
                 // Exited processes leave the cgroup a moment after they are reaped.
@@ -48,7 +54,7 @@ public final class CgroupRemoval {
                 sleep(attempt < 20 ? 1 : 10);
             }
         }
-        System.err.println("jspec: cgroup " + dir + " stays busy: processes or child cgroups remain in it");
+        problems.accept("jspec: cgroup " + dir + " stays busy: processes or child cgroups remain in it");
     }
 
     /**
@@ -56,7 +62,7 @@ public final class CgroupRemoval {
      * is the one a starting container holds from creating the parent to creating its own
      * directory in it, so a parent is never removed between the two.
      */
-    private static void removeIfEmpty(Syscalls sys, String dir) {
+    private static void removeIfEmpty(Syscalls sys, String dir, Consumer<String> problems) {
         int lock;
         try {
             lock = sys.lockDirectory(dir.substring(0, dir.lastIndexOf('/')));
@@ -67,7 +73,7 @@ public final class CgroupRemoval {
             sys.rmdir(dir);
         } catch (SyscallException e) {
             if (e.errno() != Errno.ENOENT && e.errno() != Errno.EBUSY && e.errno() != Errno.ENOTEMPTY) {
-                System.err.println("jspec: cannot remove cgroup " + dir + ": " + Errno.describe(e.errno()));
+                problems.accept("jspec: cannot remove cgroup " + dir + ": " + Errno.describe(e.errno()));
             }
         } finally {
             sys.close(lock);

@@ -443,12 +443,10 @@ public final class InitExecutor {
     }
 
     /**
-     * The label of the program this thread execs next. AppArmor has its own attr directory
-     * since Linux 5.1 (where modules stack); before that its file is the shared attr/exec.
-     */
-    /**
      * The label the kernel puts on the program at execve, written to this thread's attr
      * file through the host's procfs handle (the container's /proc is the image's to fake).
+     * AppArmor has its own attr directory since Linux 5.1 (where modules stack); before
+     * that its file is the shared attr/exec.
      */
     private void setExecLabel(Step.SetExecLabel s) {
         String thread = sys.readlinkAt(procfs(), "thread-self");

@@ -383,7 +383,12 @@ public final class ParentExecutor {
      * without its own PID namespace can leave, are killed first) and the parents left empty.
      */
     public void removeCgroups() {
-        CgroupRemoval.remove(sys, cleanup());
+        removeCgroups(System.err::println);
+    }
+
+    /** As {@link #removeCgroups()}, telling {@code problems} (one line each) what stays. */
+    public void removeCgroups(java.util.function.Consumer<String> problems) {
+        CgroupRemoval.remove(sys, cleanup(), problems);
         ownedLeaves.clear();
         createdParents.clear();
     }

@@ -9,6 +9,8 @@ import dev.jspec.plan.PlanContext;
 import dev.jspec.plan.Planner;
 import dev.jspec.plan.SpecFixture;
 import dev.jspec.spec.LoadedBundle;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -22,8 +24,12 @@ class SpecCommandTest {
         String written = Files.readString(dir.resolve("config.yaml"));
         assertEquals(SpecCommand.template(SpecCommand.YAML_TEMPLATE), written);
         Files.writeString(dir.resolve("config.yaml"), "mine");
-        assertEquals(ExitCodes.FAILURE, Main.execute("spec", "--bundle", dir.toString()));
+        StringWriter err = new StringWriter();
+        assertEquals(ExitCodes.FAILURE, Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(err),
+                "spec", "--bundle", dir.toString()));
         assertEquals("mine", Files.readString(dir.resolve("config.yaml")), "an existing config is never replaced");
+        assertEquals("jspec spec: " + dir.resolve("config.yaml")
+                + " already exists; remove it first, or write elsewhere with --bundle DIR\n", err.toString());
     }
 
     @Test

@@ -102,9 +102,19 @@ class ParentExecutorTest {
                 }
             }
         };
-        CgroupRemoval.remove(parentBusy, new CgroupCleanup(List.of("/cg/pids/jspec/c5"), List.of("/cg/pids/jspec")));
+        List<String> problems = new java.util.ArrayList<>();
+        CgroupRemoval.remove(parentBusy, new CgroupCleanup(List.of("/cg/pids/jspec/c5"), List.of("/cg/pids/jspec")), problems::add);
         assertEquals(List.of("read /cg/pids/jspec/c5/cgroup.procs", "rmdir /cg/pids/jspec/c5", "lock /cg/pids",
                 "rmdir /cg/pids/jspec"), parentBusy.calls);
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void aCgroupThatCannotBeRemovedIsReportedToTheCaller() {
+        RecordingSyscalls sys = new RecordingSyscalls().failOn("rmdir /cg/pids/jspec/c6", Errno.EACCES);
+        List<String> problems = new java.util.ArrayList<>();
+        CgroupRemoval.remove(sys, new CgroupCleanup(List.of("/cg/pids/jspec/c6"), List.of()), problems::add);
+        assertEquals(List.of("jspec: cannot remove cgroup /cg/pids/jspec/c6: " + Errno.describe(Errno.EACCES)), problems);
     }
 
     @Test

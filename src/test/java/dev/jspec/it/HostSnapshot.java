@@ -41,7 +41,23 @@ record HostSnapshot(TreeSet<String> mounts, TreeSet<String> cgroups, TreeSet<Str
         return out;
     }
 
+    /**
+     * Files.walk fails when a directory goes away under it (another jspec on the machine
+     * removing the shared parent): such a snapshot is taken again, since what vanished is no leftover.
+     */
     private static TreeSet<String> readCgroups() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return walkCgroups();
+            } catch (java.io.UncheckedIOException e) {
+                if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt == 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static TreeSet<String> walkCgroups() {
         TreeSet<String> out = new TreeSet<>();
         try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
             for (Path h : hierarchies.toList()) {
@@ -52,6 +68,8 @@ record HostSnapshot(TreeSet<String> mounts, TreeSet<String> cgroups, TreeSet<Str
                     }
                 }
             }
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new java.io.UncheckedIOException(e);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

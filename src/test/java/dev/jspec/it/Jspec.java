@@ -7,6 +7,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.platform.commons.annotation.Testable;
+import org.junit.platform.commons.support.AnnotationSupport;
+import org.junit.platform.commons.support.HierarchyTraversalMode;
 
 /** Runs the real jspec command line in a child JVM, as a user would, and collects what it printed. */
 final class Jspec {
@@ -25,8 +30,59 @@ final class Jspec {
 
     private Jspec() {}
 
-    static boolean canRun() {
-        return Boolean.parseBoolean(System.getProperty("jspec.it", "true")) && "root".equals(System.getProperty("user.name"));
+    /** Set (to anything) where every integration test must run, as in CI: then one that cannot fails instead of skipping. */
+    static final String REQUIRE_ALL = "JSPEC_IT_REQUIRE_ALL";
+
+    /**
+     * The condition of every integration test class ({@code @EnabledIf("dev.jspec.it.Jspec#canRun")}).
+     * A class it turns off is counted, and the run ends with a banner on stderr saying how many
+     * integration tests did not run and why: a green build without root is not a tested one.
+     */
+    static boolean canRun(ExtensionContext context) {
+        String why = whyNot();
+        if (why == null) {
+            return true;
+        }
+        if (System.getenv(REQUIRE_ALL) != null) {
+            throw new IllegalStateException(REQUIRE_ALL + " is set, but the integration tests cannot run: " + why);
+        }
+        int tests = AnnotationSupport.findAnnotatedMethods(context.getRequiredTestClass(), Testable.class,
+                HierarchyTraversalMode.TOP_DOWN).size();
+        context.getRoot().getStore(ExtensionContext.Namespace.create(Jspec.class))
+                .getOrComputeIfAbsent(SkipBanner.class, k -> new SkipBanner(why), SkipBanner.class)
+                .add(tests);
+        return false;
+    }
+
+    /** Why the integration tests cannot run in this JVM, or null when they can. */
+    static String whyNot() {
+        if (!Boolean.parseBoolean(System.getProperty("jspec.it", "true"))) {
+            return "turned off with -Djspec.it=false";
+        }
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return "not root";
+        }
+        return null;
+    }
+
+    /** Closed with the engine's root store, after the last test class: prints the count of tests that did not run. */
+    private static final class SkipBanner implements AutoCloseable {
+        private final String why;
+        private final AtomicInteger tests = new AtomicInteger();
+
+        SkipBanner(String why) {
+            this.why = why;
+        }
+
+        void add(int n) {
+            tests.addAndGet(n);
+        }
+
+        @Override
+        public void close() {
+            System.err.printf("%n*** %d integration tests SKIPPED: %s ***%n%n", tests.get(), why);
+            System.err.flush();
+        }
     }
 
     static List<String> command(String... args) {
