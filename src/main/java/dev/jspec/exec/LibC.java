@@ -119,6 +119,8 @@ final class LibC {
 
     static native int posix_spawn_file_actions_destroy(Pointer fileActions);
 
+    static native int posix_spawn_file_actions_addclosefrom_np(Pointer fileActions, int from);
+
     static native int posix_openpt(int flags) throws LastErrorException;
 
     static native int grantpt(int fd) throws LastErrorException;

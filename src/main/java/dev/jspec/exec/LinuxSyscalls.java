@@ -548,14 +548,22 @@ public final class LinuxSyscalls implements Syscalls {
         try (Memory actions = new Memory(256)) {
             LibC.posix_spawn_file_actions_init(actions);
             try {
+                int highest = 2;
                 for (int i = 0; i < dup2s.length; i += 2) {
                     int rc = LibC.posix_spawn_file_actions_adddup2(actions, dup2s[i], dup2s[i + 1]);
                     if (rc != 0) {
                         throw new SyscallException("posix_spawn_file_actions_adddup2", rc);
                     }
+                    highest = Math.max(highest, dup2s[i + 1]);
+                }
+                // The JDK opens its files without O_CLOEXEC: without this the child would
+                // inherit this JVM's jars, opened writable through the host's mounts.
+                int rc = LibC.posix_spawn_file_actions_addclosefrom_np(actions, highest + 1);
+                if (rc != 0) {
+                    throw new SyscallException("posix_spawn_file_actions_addclosefrom_np", rc);
                 }
                 int[] pid = new int[1];
-                int rc = LibC.posix_spawn(pid, path, actions, null, new StringArray(argv.toArray(String[]::new)),
+                rc = LibC.posix_spawn(pid, path, actions, null, new StringArray(argv.toArray(String[]::new)),
                         new StringArray(env.toArray(String[]::new)));
                 if (rc != 0) {
                     throw new SyscallException("posix_spawn(\"" + path + "\")", rc);

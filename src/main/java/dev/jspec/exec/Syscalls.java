@@ -103,8 +103,8 @@ public interface Syscalls {
     // --- processes and descriptors (the parent's plumbing) ---
 
     /**
-     * posix_spawn(path, argv, env) with {@code dup2s} as file actions, pairs of (from, to):
-     * the child gets exactly those descriptors plus whatever lacks close-on-exec.
+     * posix_spawn(path, argv, env) with {@code dup2s} as file actions, pairs of (from, to),
+     * then closefrom above the highest target: the child gets exactly those descriptors.
      */
     int spawn(String path, List<String> argv, List<String> env, int[] dup2s);
 
