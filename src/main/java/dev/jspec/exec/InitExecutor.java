@@ -138,6 +138,7 @@ public final class InitExecutor {
             case Step.AttachDeviceFilter s -> throw wrongActor(step);
             case Step.CgroupJoin s -> throw wrongActor(step);
             case Step.Spawn s -> throw wrongActor(step);
+            case Step.ReadonlyBind s -> throw wrongActor(step);
         }
     }
 

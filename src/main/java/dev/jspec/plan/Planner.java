@@ -73,12 +73,55 @@ public final class Planner {
                 add(Actor.PARENT, new Step.Setns(ns.type(), ns.path()));
             }
         }
-        List<String> unshare = UNSHARE_ORDER.stream().filter(this::createsNamespace).toList();
+        // The init's own files are made read-only in a mount namespace of its own: one it
+        // creates, or a private one it leaves again when it joins the configured one.
+        boolean protect = !ctx.host().initFiles().isEmpty() && (createsNamespace("mount") || joinedNamespace("mount") != null);
+        List<String> unshare = UNSHARE_ORDER.stream()
+                .filter(t -> createsNamespace(t) || (protect && t.equals("mount"))).toList();
         if (!unshare.isEmpty()) {
             add(Actor.PARENT, new Step.Unshare(unshare));
         }
+        if (protect) {
+            readonlyInitFiles();
+        } else if (!ctx.host().initFiles().isEmpty()) {
+            notes.add("no mount namespace: the init's own files (java, the JDK, the jars) are not made read-only in its view");
+        }
         add(Actor.PARENT, new Step.Spawn(ctx.host().initCommand(), spec.process() != null && spec.process().terminal()));
         cgroupLeaves = cgroups.leafDirs();
+    }
+
+    /**
+     * CVE-2019-5736: a container that reaches the init's binary through /proc/PID/exe (or an
+     * entrypoint resolving to /proc/self/exe), its descriptors or its map_files must not get
+     * a writable handle. Each file the init maps or opens is bound onto itself read-only in
+     * the spawner thread's new mount namespace, before the spawn, so the init opens and maps
+     * them all through read-only mounts; the host's mounts do not change. The propagation
+     * change comes first: on a host whose root is shared (systemd's default) the binds would
+     * otherwise appear in the host's namespace.
+     */
+    private void readonlyInitFiles() {
+        add(Actor.PARENT, new Step.Mount(null, "/", null, List.of("MS_REC", "MS_SLAVE"), null));
+        for (String path : ctx.host().initFiles()) {
+            add(Actor.PARENT, new Step.ReadonlyBind(path));
+        }
+        // A copy of a read-only mount is read-only: what the container gets from under these
+        // paths is read-only too, unless a bind's "rw" clears it again.
+        List<String> sources = new ArrayList<>();
+        if (spec.root() != null) {
+            sources.add(LexicalPath.resolve(ctx.bundleDir(), spec.root().path()));
+        }
+        for (Spec.Mount m : spec.mounts()) {
+            if (m.source() != null && ("bind".equals(m.type()) || MountOptions.parse(m.options()).bind())) {
+                sources.add(LexicalPath.resolve(ctx.bundleDir(), m.source()));
+            }
+        }
+        for (String source : sources) {
+            for (String path : ctx.host().initFiles()) {
+                if (source.equals(path) || source.startsWith(path + "/")) {
+                    notes.add(source + " lies in " + path + ", which jspec makes read-only for its init: the container sees it read-only");
+                }
+            }
+        }
     }
 
     // ---- the init ----

@@ -46,8 +46,21 @@ public sealed interface Step {
     /** setns(2) into the namespace at {@code path}. */
     record Setns(String type, String path) implements Step {}
 
-    /** posix_spawn of the init with this argv; its stdio is jspec's own unless a terminal is requested. */
+    /**
+     * posix_spawn of the init with this argv; its stdio is jspec's own unless a terminal is
+     * requested, and it gets no other descriptor of jspec's but its two pipes.
+     */
     record Spawn(List<String> argv, boolean terminal) implements Step {}
+
+    /**
+     * Make a host path read-only in the spawner thread's new mount namespace, which the init
+     * inherits: mount(path, path, MS_BIND|MS_REC) then mount_setattr(MOUNT_ATTR_RDONLY,
+     * AT_RECURSIVE), which leaves nosuid, nodev and the rest as they are. The init's own files
+     * (java, the JDK, the jars, JNA's library, the AOT cache) get this before it is spawned, so
+     * every handle on them that the container could reach (/proc/PID/exe, fd, map_files) is
+     * read-only.
+     */
+    record ReadonlyBind(String path) implements Step {}
 
     /** Bring a network interface up (ioctl SIOCSIFFLAGS IFF_UP), inside a new network namespace. */
     record LinkUp(String name) implements Step {}

@@ -19,6 +19,8 @@ public final class StepText {
             case Step.Unshare s -> "unshare(" + flags(s.types().stream().map(StepText::cloneFlag).toList()) + ")";
             case Step.Setns s -> "setns(open(" + q(s.path()) + "), " + cloneFlag(s.type()) + ")";
             case Step.Spawn s -> "posix_spawn(" + String.join(" ", s.argv()) + (s.terminal() ? ") with a pseudo-terminal on 0,1,2" : ")");
+            case Step.ReadonlyBind s -> "mount(" + q(s.path()) + ", " + q(s.path())
+                    + ", NULL, MS_BIND|MS_REC, NULL) + mount_setattr(AT_RECURSIVE, set=MOUNT_ATTR_RDONLY)";
             case Step.LinkUp s -> "ioctl(SIOCSIFFLAGS, " + q(s.name()) + ", IFF_UP)";
             case Step.Mount s -> "mount(" + q(s.source()) + ", " + q(s.target()) + ", " + q(s.fstype()) + ", "
                     + flags(s.flags()) + ", " + q(s.data()) + ")";
