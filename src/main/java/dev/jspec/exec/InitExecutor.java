@@ -6,7 +6,9 @@ import dev.jspec.plan.Capability;
 import dev.jspec.plan.Plan;
 import dev.jspec.plan.Step;
 import dev.jspec.plan.StepText;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs the INIT steps of a plan, in order, on the calling thread: the thread that ends in
@@ -16,6 +18,8 @@ import java.util.List;
  */
 public final class InitExecutor {
 
+    /** prctl(2) option; public for the init's first call. */
+    public static final int PR_SET_DUMPABLE = 4;
     private static final int PR_SET_KEEPCAPS = 8;
     private static final int PR_CAPBSET_DROP = 24;
     private static final int PR_SET_NO_NEW_PRIVS = 38;
@@ -68,6 +72,8 @@ public final class InitExecutor {
             } catch (SyscallException ex) {
                 throw new StepFailure(i + 1, StepText.call(e.step()), Errno.describe(ex.errno()) + hint(e.step(), ex.errno()),
                         ExitCodes.START_FAILED, ex);
+            } catch (ThreadsNotCleared ex) {
+                throw new StepFailure(i + 1, StepText.call(e.step()), ex.getMessage(), ExitCodes.START_FAILED, ex);
             } catch (ProgramNotRunnable ex) {
                 throw new StepFailure(i + 1, StepText.call(e.step()), ex.getMessage(), ex.exitCode, ex);
             }
@@ -118,9 +124,17 @@ public final class InitExecutor {
                 }
             }
             case Step.SetKeepCaps s -> sys.prctl(PR_SET_KEEPCAPS, s.keep() ? 1 : 0, 0);
+            case Step.ClearThreadCapabilities s -> clearThreadCapabilities(s);
+            case Step.CheckThreadCapabilities s -> checkThreadCapabilities();
             case Step.Setgroups s -> sys.setgroups(s.gids());
-            case Step.Setresgid s -> sys.setresgid(s.gid());
-            case Step.Setresuid s -> sys.setresuid(s.uid());
+            case Step.Setresgid s -> {
+                sys.setresgid(s.gid());
+                stayNonDumpable();
+            }
+            case Step.Setresuid s -> {
+                sys.setresuid(s.uid());
+                stayNonDumpable();
+            }
             case Step.Umask s -> sys.umask(s.mask());
             case Step.Capset s -> sys.capset(Capability.maskOf(s.effective()), Capability.maskOf(s.permitted()),
                     Capability.maskOf(s.inheritable()));
@@ -140,6 +154,62 @@ public final class InitExecutor {
             case Step.Spawn s -> throw wrongActor(step);
             case Step.ReadonlyBind s -> throw wrongActor(step);
         }
+    }
+
+    /**
+     * A change of euid or egid sets the process's dumpable flag to fs.suid_dumpable, which an
+     * administrator may have set to 1: the init stays non-dumpable until its execve.
+     */
+    private void stayNonDumpable() {
+        sys.prctl(PR_SET_DUMPABLE, 0, 0);
+    }
+
+    /** See {@link Step.ClearThreadCapabilities}. The init runs as root; this thread goes back to uid and gid 0. */
+    private void clearThreadCapabilities(Step.ClearThreadCapabilities s) {
+        long[] caps = sys.capget();
+        sys.prctl(PR_SET_KEEPCAPS, 1, 0);
+        sys.setxidAllThreads(s.uid(), s.gid());
+        // Leaving uid 0 emptied this thread's effective set; keep-caps kept the permitted one.
+        sys.capset(caps[0], caps[1], caps[2]);
+        sys.setresgid(0);
+        sys.setresuid(0);
+        sys.capset(caps[0], caps[1], caps[2]);
+        sys.prctl(PR_SET_KEEPCAPS, 0, 0);
+        stayNonDumpable();
+    }
+
+    /** Fails closed when a thread other than this one holds a capability. See {@link Step.CheckThreadCapabilities}. */
+    private void checkThreadCapabilities() {
+        int self = sys.gettid();
+        Map<Integer, String> threads = sys.threadStatuses();
+        if (!threads.containsKey(self)) {
+            throw new ThreadsNotCleared("this thread (" + self + ") is not among the threads listed: " + threads.keySet());
+        }
+        List<String> holding = new ArrayList<>();
+        for (Map.Entry<Integer, String> t : threads.entrySet()) {
+            if (t.getKey() == self) {
+                continue;
+            }
+            String status = t.getValue();
+            for (String set : List.of("CapPrm", "CapEff", "CapAmb")) {
+                String value = statusField(status, set);
+                if (value == null || !value.matches("0+")) {
+                    holding.add("thread " + t.getKey() + " (" + statusField(status, "Name") + ") " + set + "=" + value);
+                }
+            }
+        }
+        if (!holding.isEmpty()) {
+            throw new ThreadsNotCleared("threads of the init still hold capabilities: " + String.join(", ", holding));
+        }
+    }
+
+    private static String statusField(String status, String name) {
+        for (String line : status.split("\n")) {
+            if (line.startsWith(name + ":")) {
+                return line.substring(name.length() + 1).strip();
+            }
+        }
+        return null;
     }
 
     private static IllegalStateException wrongActor(Step step) {
@@ -280,6 +350,13 @@ public final class InitExecutor {
             case Step.WriteSysctl s when errno == Errno.ENOENT -> " (no such sysctl in this kernel)";
             default -> "";
         };
+    }
+
+    /** A thread other than the init's own holds capabilities it should not (125). */
+    static final class ThreadsNotCleared extends RuntimeException {
+        ThreadsNotCleared(String message) {
+            super(message);
+        }
     }
 
     /** The user's program cannot start: not found (127) or not executable (126). */

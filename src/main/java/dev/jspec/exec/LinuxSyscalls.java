@@ -5,7 +5,10 @@ import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import com.sun.jna.StringArray;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** {@link Syscalls} on the running kernel, through glibc. */
 public final class LinuxSyscalls implements Syscalls {
@@ -41,6 +44,7 @@ public final class LinuxSyscalls implements Syscalls {
     private static final int AF_UNIX = 1;
     private static final int SOCK_STREAM = 1;
     private static final int MSG_CMSG_CLOEXEC = 0x40000000;
+    private static final int CAPABILITY_VERSION_3 = 0x20080522;
 
     @Override
     public FileKind kind(String path, boolean followLinks) {
@@ -468,23 +472,134 @@ public final class LinuxSyscalls implements Syscalls {
         check("prctl(" + option + ", " + arg2 + ")", () -> LibC.prctl(option, arg2, arg3, 0, 0));
     }
 
+    // The credential calls go to the kernel directly: glibc's wrappers apply them to every
+    // thread, and abort the process when a thread that holds no capabilities refuses.
     @Override
     public void setgroups(List<Long> gids) {
         int[] g = new int[gids.size()];
         for (int i = 0; i < g.length; i++) {
             g[i] = (int) (long) gids.get(i);
         }
-        check("setgroups", () -> LibC.setgroups(g.length, g.length == 0 ? null : g));
+        check("setgroups", () -> LibC.syscall(SyscallNumbers.SETGROUPS, g.length, g.length == 0 ? null : g));
     }
 
     @Override
     public void setresgid(long gid) {
-        check("setresgid", () -> LibC.setresgid((int) gid, (int) gid, (int) gid));
+        check("setresgid", () -> LibC.syscall(SyscallNumbers.SETRESGID, gid, gid, gid));
     }
 
     @Override
     public void setresuid(long uid) {
-        check("setresuid", () -> LibC.setresuid((int) uid, (int) uid, (int) uid));
+        check("setresuid", () -> LibC.syscall(SyscallNumbers.SETRESUID, uid, uid, uid));
+    }
+
+    /**
+     * JNA starts its cleaner thread for the first Memory it tracks, from the thread that
+     * allocates it, and stops it when nothing is tracked: one Memory kept for good makes it
+     * start early and stay, among the threads whose capabilities {@link #setxidAllThreads}
+     * strips, rather than start later with the calling thread's.
+     */
+    private static final Memory KEEPS_JNA_CLEANER = new Memory(1);
+
+    @Override
+    public void setxidAllThreads(long uid, long gid) {
+        KEEPS_JNA_CLEANER.setByte(0, (byte) 0);
+        check("setgroups([]) in every thread", () -> LibC.setgroups(0, null));
+        check("setresgid(" + gid + ") in every thread", () -> LibC.setresgid((int) gid, (int) gid, (int) gid));
+        check("setresuid(" + uid + ") in every thread", () -> LibC.setresuid((int) uid, (int) uid, (int) uid));
+    }
+
+    @Override
+    public long[] capget() {
+        int[] header = {CAPABILITY_VERSION_3, 0};
+        int[] data = new int[6];
+        check("capget", () -> LibC.capget(header, data));
+        return new long[] {
+            (data[0] & 0xffffffffL) | ((long) data[3] << 32),
+            (data[1] & 0xffffffffL) | ((long) data[4] << 32),
+            (data[2] & 0xffffffffL) | ((long) data[5] << 32)
+        };
+    }
+
+    @Override
+    public int gettid() {
+        return LibC.gettid();
+    }
+
+    // The new mount API (include/uapi/linux/mount.h).
+    private static final int FSOPEN_CLOEXEC = 1;
+    private static final int FSCONFIG_CMD_CREATE = 6;
+    private static final int FSMOUNT_CLOEXEC = 1;
+
+    @Override
+    public Map<Integer, String> threadStatuses() {
+        int fs = (int) check("fsopen(\"proc\")", () -> LibC.syscall(SyscallNumbers.FSOPEN, "proc", FSOPEN_CLOEXEC));
+        int mnt;
+        try {
+            check("fsconfig(FSCONFIG_CMD_CREATE) of proc", () -> LibC.syscall(SyscallNumbers.FSCONFIG, fs, FSCONFIG_CMD_CREATE, null, null, 0));
+            mnt = (int) check("fsmount of proc", () -> LibC.syscall(SyscallNumbers.FSMOUNT, fs, FSMOUNT_CLOEXEC, 0));
+        } finally {
+            LibC.close(fs);
+        }
+        try {
+            int task = (int) check("openat(proc, \"self/task\")", () -> LibC.openat(mnt, "self/task", O_RDONLY | O_CLOEXEC, 0));
+            try {
+                Map<Integer, String> out = new TreeMap<>();
+                for (String name : directoryEntries(task)) {
+                    if (!name.chars().allMatch(Character::isDigit)) {
+                        continue;
+                    }
+                    int fd;
+                    try {
+                        fd = LibC.openat(task, name + "/status", O_RDONLY | O_CLOEXEC, 0);
+                    } catch (LastErrorException e) {
+                        if (e.getErrorCode() == Errno.ENOENT) {
+                            continue; // the thread ended since the listing
+                        }
+                        throw fail("openat(proc, \"self/task/" + name + "/status\")", e);
+                    }
+                    try {
+                        out.put(Integer.parseInt(name), readAll(fd, "self/task/" + name + "/status"));
+                    } finally {
+                        LibC.close(fd);
+                    }
+                }
+                return out;
+            } finally {
+                LibC.close(task);
+            }
+        } finally {
+            LibC.close(mnt);
+        }
+    }
+
+    /** The names in a directory, by getdents64(2): struct linux_dirent64 { u64 ino; s64 off; u16 reclen; u8 type; char name[]; }. */
+    private static List<String> directoryEntries(int dir) {
+        List<String> names = new ArrayList<>();
+        byte[] buf = new byte[8192];
+        long n;
+        while ((n = check("getdents64", () -> LibC.getdents64(dir, buf, buf.length))) > 0) {
+            for (int off = 0; off < n; ) {
+                int reclen = (buf[off + 16] & 0xff) | ((buf[off + 17] & 0xff) << 8);
+                int end = off + 19;
+                while (buf[end] != 0) {
+                    end++;
+                }
+                names.add(new String(buf, off + 19, end - off - 19, StandardCharsets.UTF_8));
+                off += reclen;
+            }
+        }
+        return names;
+    }
+
+    private static String readAll(int fd, String what) {
+        StringBuilder out = new StringBuilder();
+        byte[] buf = new byte[4096];
+        long n;
+        while ((n = check("read(" + what + ")", () -> LibC.read(fd, buf, buf.length))) > 0) {
+            out.append(new String(buf, 0, (int) n, StandardCharsets.UTF_8));
+        }
+        return out.toString();
     }
 
     @Override
@@ -495,7 +610,7 @@ public final class LinuxSyscalls implements Syscalls {
     @Override
     public void capset(long effective, long permitted, long inheritable) {
         // _LINUX_CAPABILITY_VERSION_3: two 32-bit words per set.
-        int[] header = {0x20080522, 0};
+        int[] header = {CAPABILITY_VERSION_3, 0};
         int[] data = {
             (int) effective, (int) permitted, (int) inheritable,
             (int) (effective >>> 32), (int) (permitted >>> 32), (int) (inheritable >>> 32)

@@ -1,11 +1,22 @@
 package dev.jspec.exec;
 
-/** Numbers of the system calls glibc has no wrapper for (pivot_root, mount_setattr, bpf), per architecture. */
+/**
+ * Numbers of the system calls made through syscall(2), per architecture: those glibc has no
+ * wrapper for (pivot_root, mount_setattr, bpf, the new mount API), and the credential calls
+ * whose glibc wrappers act on every thread (setgroups, setresgid, setresuid).
+ */
 final class SyscallNumbers {
 
     static final long PIVOT_ROOT;
     static final long MOUNT_SETATTR;
     static final long BPF;
+    static final long SETGROUPS;
+    static final long SETRESUID;
+    static final long SETRESGID;
+    // The same on every architecture: numbers from 424 on are shared.
+    static final long FSOPEN = 430;
+    static final long FSCONFIG = 431;
+    static final long FSMOUNT = 432;
 
     static {
         String arch = System.getProperty("os.arch");
@@ -14,11 +25,17 @@ final class SyscallNumbers {
                 PIVOT_ROOT = 155;
                 MOUNT_SETATTR = 442;
                 BPF = 321;
+                SETGROUPS = 116;
+                SETRESUID = 117;
+                SETRESGID = 119;
             }
             case "aarch64" -> {
                 PIVOT_ROOT = 41;
                 MOUNT_SETATTR = 442;
                 BPF = 280;
+                SETGROUPS = 159;
+                SETRESUID = 147;
+                SETRESGID = 149;
             }
             default -> throw new IllegalStateException("jspec does not know the system call numbers of " + arch);
         }

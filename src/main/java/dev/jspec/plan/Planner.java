@@ -25,6 +25,9 @@ public final class Planner {
     /** Where the host's root is reachable during the mounts, between pivot_root and its unmount. */
     public static final String OLD_ROOT = "/.oldroot";
 
+    /** The overflow uid and gid, "nobody": where the init parks the threads that must hold no capabilities. */
+    private static final long NOBODY = 65534;
+
     /** Namespaces the parent unshares, in the order their flags are printed. */
     private static final List<String> UNSHARE_ORDER = List.of("mount", "uts", "ipc", "network", "pid", "user", "time");
 
@@ -391,6 +394,16 @@ public final class Planner {
             add(Actor.INIT, new Step.WriteOomScoreAdj(p.oomScoreAdj()));
         }
 
+        // Capabilities are per thread, and the steps below drop them on this thread only:
+        // the JVM's other threads (GC, compiler, signal dispatcher, cleaners) give up theirs
+        // first, and are checked, before anything more happens at the parent's hand or in
+        // the container's reach. Their uid differs from the program's, whose RLIMIT_NPROC
+        // check at execve would otherwise count them.
+        Spec.User user = p.user();
+        long parkedUid = user != null && user.uid() == NOBODY ? NOBODY - 1 : NOBODY;
+        add(Actor.INIT, new Step.ClearThreadCapabilities(parkedUid, NOBODY));
+        add(Actor.INIT, new Step.CheckThreadCapabilities());
+
         // The init joins its cgroups as late as it can: the init is a JVM, and its threads
         // and memory would otherwise count against the container's pids and memory limits
         // while it builds the root. Memory charged before the move stays where it was, and
@@ -415,7 +428,6 @@ public final class Planner {
             }
         }
 
-        Spec.User user = p.user();
         add(Actor.INIT, new Step.SetKeepCaps(true));
         // Always set, even empty: otherwise the container inherits jspec's supplementary groups.
         add(Actor.INIT, new Step.Setgroups(user == null ? List.of() : user.additionalGids()));

@@ -126,6 +126,22 @@ public sealed interface Step {
     /** write(value) to /proc/self/oom_score_adj. */
     record WriteOomScoreAdj(int value) implements Step {}
 
+    /**
+     * Capabilities are per thread: strip them from every thread of the init but the calling
+     * one. glibc's setgroups, setresgid and setresuid act on every thread (its setxid
+     * broadcast), so with PR_SET_KEEPCAPS on this thread only, going to {@code uid}/{@code gid}
+     * leaves every other thread without capabilities; this thread then restores its
+     * effective set and goes back to root with the raw, per-thread system calls. From here on
+     * the credential steps use the per-thread calls only.
+     */
+    record ClearThreadCapabilities(long uid, long gid) implements Step {}
+
+    /**
+     * Reads CapPrm, CapEff and CapAmb of every other thread of the init from a procfs of its
+     * own (fsopen/fsmount, attached nowhere and closed at once) and fails if any is not empty.
+     */
+    record CheckThreadCapabilities() implements Step {}
+
     /** prctl(PR_CAPBSET_DROP) for each capability named. */
     record CapbsetDrop(List<String> caps) implements Step {}
 

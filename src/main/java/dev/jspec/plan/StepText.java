@@ -45,6 +45,10 @@ public final class StepText {
             case Step.OpenConsole s -> "open(\"/dev/ptmx\"); dup2(slave, 0..2); setsid(); ioctl(0, TIOCSCTTY); sendmsg(console socket, SCM_RIGHTS master)";
             case Step.Setrlimit s -> "prlimit(0, " + s.resource() + ", {soft=" + limit(s.soft()) + ", hard=" + limit(s.hard()) + "})";
             case Step.WriteOomScoreAdj s -> "write(\"/proc/self/oom_score_adj\", \"" + s.value() + "\")";
+            case Step.ClearThreadCapabilities s -> "setgroups([]) + setresgid(" + s.gid() + ") + setresuid(" + s.uid()
+                    + ") in every thread (glibc setxid, PR_SET_KEEPCAPS here), then capset + raw setresgid(0) + setresuid(0) in this thread";
+            case Step.CheckThreadCapabilities s ->
+                    "check that every other thread has CapPrm = CapEff = CapAmb = 0 (fsopen(\"proc\") + fsmount, self/task/*/status)";
             case Step.CapbsetDrop s -> "prctl(PR_CAPBSET_DROP, " + list(s.caps()) + ")";
             case Step.SetKeepCaps s -> "prctl(PR_SET_KEEPCAPS, " + (s.keep() ? 1 : 0) + ")";
             case Step.Setgroups s -> "setgroups(" + s.gids() + ")";
