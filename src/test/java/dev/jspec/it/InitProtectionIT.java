@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.abort;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jspec.cgroup.CgroupLayoutProbe;
+import dev.jspec.plan.Capability;
 import java.io.BufferedReader;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -156,17 +157,29 @@ class InitProtectionIT {
         assertEquals(before, fingerprints(), "the host's java, JDK, jars and JNA library are unchanged");
     }
 
+    /**
+     * Container A shares its PID namespace with container B while B starts. A runs as root
+     * with every capability B's init has but CAP_SYS_PTRACE (jspec starts B without it), so
+     * only the init's being non-dumpable keeps A out of its /proc files. A looks twice:
+     * while B's init waits for its plan (the parent is held writing its pid file, a FIFO),
+     * and when a frozen cgroup holds it at its cgroup join, after its other threads gave up
+     * their capabilities; the host then checks each thread and every file the init holds.
+     */
     @Test
     void aContainerSharingThePidNamespaceFindsTheStartingInitClosed() throws Exception {
         assumeExecutingBinariesAreBusy();
         String freezer = CgroupLayoutProbe.detect().v1Mounts().get("freezer");
         assumeTrue(freezer != null, "needs a v1 freezer hierarchy to hold the init at its cgroup join");
         Path aRootfs = work.resolve("pidshare-a-rootfs");
-        Process mk = new ProcessBuilder(Jspec.PROJECT.resolve("bundles/mkrootfs.sh").toString(), aRootfs.toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        assertEquals(0, mk.waitFor());
-        // Container A: an unprivileged process (nobody, no capabilities) that waits for the
-        // host's word, then tries the init's /proc files, thread by thread.
+        assertEquals(0, new ProcessBuilder(Jspec.PROJECT.resolve("bundles/mkrootfs.sh").toString(), aRootfs.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor());
+        List<String> caps = new ArrayList<>();
+        long mine = Long.parseLong(status(Files.readString(Path.of("/proc/self/status"))).get("CapPrm"), 16);
+        for (Capability c : Capability.values()) {
+            if ((mine & (1L << Capability.numberOf(c.name()))) != 0 && c != Capability.CAP_SYS_PTRACE) {
+                caps.add(c.name());
+            }
+        }
         Path a = Files.createDirectories(work.resolve("pidshare-a"));
         Files.writeString(a.resolve("config.yaml"), """
                 ociVersion: 1.2.0
@@ -176,30 +189,34 @@ class InitProtectionIT {
                     - sh
                     - -c
                     - |
+                      wait_for() { i=0; while [ ! -e $1 ]; do sleep 0.05; i=$((i+1)); [ $i -gt 1200 ] && exit 3; done; }
+                      probe() {
+                        P=""
+                        for d in /proc/[0-9]*; do [ "$(cat $d/comm 2>/dev/null)" = java ] && P=${d#/proc/}; done
+                        echo "init $P"
+                        # The links a ptrace check guards (listing fd/ is only the directory's mode).
+                        for T in $(ls /proc/$P/task); do
+                          for f in exe cwd root fd/0 fd/5; do
+                            if readlink /proc/$P/task/$T/$f >/dev/null 2>&1; then echo "open $f $T"; else echo "denied $f $T"; fi
+                          done
+                        done
+                        echo "done"
+                      }
                       echo ready
-                      i=0
-                      while [ ! -e /go ]; do sleep 0.05; i=$((i+1)); [ $i -gt 1200 ] && exit 3; done
-                      for d in /proc/[0-9]*; do [ "$(cat $d/comm 2>/dev/null)" = java ] && P=${d#/proc/}; done
-                      echo "init $P"
-                      for T in $(ls /proc/$P/task); do
-                        if ls /proc/$P/task/$T/fd >/dev/null 2>&1; then echo "open fd $T"; else echo "denied fd $T"; fi
-                        if readlink /proc/$P/task/$T/exe >/dev/null 2>&1; then echo "open exe $T"; else echo "denied exe $T"; fi
-                        if head -c1 /proc/$P/task/$T/environ >/dev/null 2>&1; then echo "open environ $T"; fi
-                      done
-                      echo done
-                      # B lives in this PID namespace: it dies with this process.
-                      while [ ! -e /end ]; do sleep 0.05; i=$((i+1)); [ $i -gt 2400 ] && exit 3; done
+                      wait_for /go1; probe
+                      wait_for /go2; probe
+                      # B lives in this PID namespace: it would die with this process.
+                      wait_for /end
                       exit 0
                   cwd: /
                   env: [PATH=/bin]
-                  user: {uid: 65534, gid: 65534}
                   noNewPrivileges: true
-                  capabilities: {bounding: [], effective: [], permitted: []}
+                  capabilities: {bounding: %s, effective: %s, permitted: %s}
                 mounts:
                   - {destination: /proc, type: proc, source: proc}
                 linux:
                   namespaces: [{type: pid}, {type: mount}, {type: uts}, {type: ipc}, {type: network}]
-                """.formatted(aRootfs));
+                """.formatted(aRootfs, caps, caps, caps));
         Path aPidFile = work.resolve("pidshare-a.pid");
         Process aProcess = Jspec.start("run", "--pid-file", aPidFile.toString(), "--bundle", a.toString(), "pidshare-a");
         LinkedBlockingQueue<String> aOut = lines(aProcess.getInputStream());
@@ -208,12 +225,11 @@ class InitProtectionIT {
         boolean madeParent = !Files.isDirectory(held.getParent());
         Process bProcess = null;
         List<String> failures = new ArrayList<>();
-        List<String> aSaw = new ArrayList<>();
+        List<String> waiting = List.of();
+        List<String> frozen = List.of();
         try {
             assertEquals("ready", aOut.poll(60, TimeUnit.SECONDS), "container A did not start");
             String aPid = Files.readString(aPidFile).strip();
-            // Container B joins A's PID namespace; its init joins a frozen cgroup and stops
-            // there, after its other threads gave up their capabilities.
             Files.createDirectories(held);
             Files.writeString(held.resolve("freezer.state"), "FROZEN");
             Path b = Files.createDirectories(work.resolve("pidshare-b"));
@@ -233,23 +249,35 @@ class InitProtectionIT {
                     linux:
                       namespaces: [{type: pid, path: /proc/%s/ns/pid}, {type: mount}, {type: uts}, {type: ipc}, {type: network}]
                     """.formatted(TestBundles.rootfs(), aPid));
-            bProcess = Jspec.start("run", "--bundle", b.toString(), "pidshare-b");
-            String init = waitUntilFrozen(held);
+            Path bPidFile = work.resolve("pidshare-b.pid");
+            assertEquals(0, new ProcessBuilder("mkfifo", bPidFile.toString()).start().waitFor());
+            List<String> bCmd = new ArrayList<>(List.of("setpriv", "--bounding-set", "-sys_ptrace", "--"));
+            bCmd.addAll(Jspec.command("run", "--root", Jspec.STATE_ROOT.toString(), "--pid-file", bPidFile.toString(),
+                    "--bundle", b.toString(), "pidshare-b"));
+            bProcess = new ProcessBuilder(bCmd).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
 
+            // 1. The init waits for its plan: its JVM is up and main has begun.
+            waitUntilReadingItsPlan(bProcess);
+            Files.writeString(aRootfs.resolve("go1"), "");
+            waiting = untilDone(aOut);
+            try (FileInputStream release = new FileInputStream(bPidFile.toFile())) {
+                release.readAllBytes();
+            }
+            // 2. Held at its cgroup join, after its other threads were parked.
+            String init = waitUntilFrozen(held);
             failures.addAll(threadFailures(init));
             failures.addAll(writableFailures(init));
-
-            Files.writeString(aRootfs.resolve("go"), "");
-            for (String line; (line = aOut.poll(60, TimeUnit.SECONDS)) != null && !line.equals("done"); ) {
-                aSaw.add(line);
-            }
+            Files.writeString(aRootfs.resolve("go2"), "");
+            frozen = untilDone(aOut);
         } finally {
             if (Files.isDirectory(held)) {
                 Files.writeString(held.resolve("freezer.state"), "THAWED");
             }
             int bExit = bProcess == null ? -1 : waitFor(bProcess);
-            Files.writeString(aRootfs.resolve("go"), "");
-            Files.writeString(aRootfs.resolve("end"), "");
+            for (String f : List.of("go1", "go2", "end")) {
+                Files.writeString(aRootfs.resolve(f), "");
+            }
             int aExit = waitFor(aProcess);
             Jspec.run("delete", "--force", "pidshare-b");
             Jspec.run("delete", "--force", "pidshare-a");
@@ -267,10 +295,12 @@ class InitProtectionIT {
             assertEquals(0, aExit, "container A");
         }
         assertEquals(List.of(), failures);
-        assertTrue(aSaw.size() > 10 && aSaw.get(0).startsWith("init ") && aSaw.stream().filter(l -> l.startsWith("denied fd ")).count() > 5,
-                "container A found the init and its threads: " + aSaw);
-        assertEquals(List.of(), aSaw.stream().filter(l -> l.startsWith("open ")).toList(),
-                "what a process without CAP_SYS_PTRACE reached of the init's /proc, thread by thread");
+        for (List<String> saw : List.of(waiting, frozen)) {
+            assertTrue(saw.size() > 10 && saw.get(0).matches("init [0-9]+") && saw.stream().filter(l -> l.startsWith("denied exe ")).count() > 5,
+                    "container A found the init and its threads: " + saw);
+            assertEquals(List.of(), saw.stream().filter(l -> l.startsWith("open ")).toList(),
+                    "what a process without CAP_SYS_PTRACE reached of the init's /proc, thread by thread");
+        }
     }
 
     @Test
@@ -292,6 +322,34 @@ class InitProtectionIT {
     }
 
     // ---- the init while it waits ----
+
+    /** Waits until the init, a child of jspec's JVM, blocks reading its plan from the parent's pipe. */
+    private static void waitUntilReadingItsPlan(Process jspec) throws Exception {
+        for (int i = 0; i < 600; i++) {
+            for (ProcessHandle child : jspec.toHandle().children().toList()) {
+                try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(child.pid()), "task"))) {
+                    for (Path t : tasks.toList()) {
+                        if (Files.readString(t.resolve("wchan")).endsWith("pipe_read")) {
+                            return;
+                        }
+                    }
+                } catch (IOException gone) {
+                    // Not there yet, or gone.
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the init never waited for its plan");
+    }
+
+    /** Container A's lines up to its next "done". */
+    private static List<String> untilDone(LinkedBlockingQueue<String> out) throws InterruptedException {
+        List<String> lines = new ArrayList<>();
+        for (String line; (line = out.poll(60, TimeUnit.SECONDS)) != null && !line.equals("done"); ) {
+            lines.add(line);
+        }
+        return lines;
+    }
 
     /** The pid of the init in the frozen cgroup, once every one of its threads is frozen. */
     private static String waitUntilFrozen(Path cgroup) throws Exception {
@@ -367,8 +425,9 @@ class InitProtectionIT {
                     }
                     checked++;
                     String r = refusal(e, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-                    if (!r.equals("Read-only file system")) {
-                        out.add(dir + "/" + e.getFileName() + " -> " + target + ": " + r);
+                    String failure = dir + " " + target + ": " + r;
+                    if (!r.equals("Read-only file system") && !out.contains(failure)) {
+                        out.add(failure);
                     }
                 }
             }
