@@ -185,16 +185,16 @@ public final class InitExecutor {
         if (!threads.containsKey(self)) {
             throw new ThreadsNotCleared("this thread (" + self + ") is not among the threads listed: " + threads.keySet());
         }
+        // Plain loops and no regular expressions: this runs in every start, in a cold JVM.
         List<String> holding = new ArrayList<>();
         for (Map.Entry<Integer, String> t : threads.entrySet()) {
             if (t.getKey() == self) {
                 continue;
             }
-            String status = t.getValue();
-            for (String set : List.of("CapPrm", "CapEff", "CapAmb")) {
-                String value = statusField(status, set);
-                if (value == null || !value.matches("0+")) {
-                    holding.add("thread " + t.getKey() + " (" + statusField(status, "Name") + ") " + set + "=" + value);
+            for (String set : CAPABILITY_SETS) {
+                String value = statusField(t.getValue(), set);
+                if (!allZeros(value)) {
+                    holding.add("thread " + t.getKey() + " (" + statusField(t.getValue(), "Name") + ") " + set + "=" + value);
                 }
             }
         }
@@ -203,13 +203,30 @@ public final class InitExecutor {
         }
     }
 
-    private static String statusField(String status, String name) {
-        for (String line : status.split("\n")) {
-            if (line.startsWith(name + ":")) {
-                return line.substring(name.length() + 1).strip();
+    private static final String[] CAPABILITY_SETS = {"CapPrm", "CapEff", "CapAmb"};
+
+    /** The value of a "Name:\tvalue" line of a proc(5) status file, or null. */
+    static String statusField(String status, String name) {
+        for (int line = 0; line >= 0 && line < status.length(); ) {
+            int end = status.indexOf('\n', line);
+            if (status.startsWith(name, line) && status.startsWith(":", line + name.length())) {
+                return status.substring(line + name.length() + 1, end < 0 ? status.length() : end).strip();
             }
+            line = end < 0 ? -1 : end + 1;
         }
         return null;
+    }
+
+    private static boolean allZeros(String hex) {
+        if (hex == null || hex.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < hex.length(); i++) {
+            if (hex.charAt(i) != '0') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static IllegalStateException wrongActor(Step step) {

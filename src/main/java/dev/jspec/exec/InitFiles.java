@@ -24,7 +24,9 @@ import java.util.jar.Manifest;
  * of a single library only touches that file: a container's bind mount of /usr/lib still
  * is what its config says, except for those very files when it is recursive.
  *
- * <p>{@link #of} reads the host; the rest are functions of their arguments.
+ * <p>{@link #of} reads the host; the rest are functions of their arguments. This runs at
+ * every start, in a JVM whose code is mostly cold: loops rather than streams, lambdas or
+ * regular expressions, whose first use costs a millisecond or more each.
  */
 public final class InitFiles {
 
@@ -91,7 +93,13 @@ public final class InitFiles {
     static List<String> classPath(List<String> argv) {
         for (int i = 0; i + 1 < argv.size(); i++) {
             if (List.of("-cp", "-classpath", "--class-path").contains(argv.get(i))) {
-                return List.of(argv.get(i + 1).split(File.pathSeparator)).stream().filter(s -> !s.isEmpty()).toList();
+                List<String> entries = new ArrayList<>();
+                for (String entry : argv.get(i + 1).split(File.pathSeparator)) {
+                    if (!entry.isEmpty()) {
+                        entries.add(entry);
+                    }
+                }
+                return entries;
             }
         }
         return List.of();
@@ -117,8 +125,8 @@ public final class InitFiles {
             return List.of();
         }
         List<Path> out = new ArrayList<>();
-        for (String url : value.trim().split("\\s+")) {
-            if (!url.contains(":")) {
+        for (String url : value.trim().split(" ")) {
+            if (!url.isEmpty() && !url.contains(":")) {
                 out.add(dir.resolve(url).normalize());
             }
         }
@@ -127,19 +135,24 @@ public final class InitFiles {
 
     /**
      * The shared libraries in a /proc/PID/maps text: the path column of the mappings whose
-     * file name is NAME.so or NAME.so.VERSION.
+     * file name is NAME.so or NAME.so.VERSION. Read at every start: no regular expressions.
      */
     static List<String> sharedLibraries(String maps) {
         Set<String> out = new LinkedHashSet<>();
-        for (String line : maps.split("\n")) {
-            // address perms offset dev inode [path]; the path may hold spaces.
-            String[] f = line.trim().split("\\s+", 6);
-            if (f.length < 6 || !f[5].startsWith("/") || f[5].endsWith(" (deleted)")) {
+        for (int line = 0, end; line < maps.length(); line = end + 1) {
+            end = maps.indexOf('\n', line);
+            if (end < 0) {
+                end = maps.length();
+            }
+            // address perms offset dev inode path: the path is the first '/' on, spaces and all.
+            int slash = maps.indexOf('/', line);
+            if (slash < 0 || slash >= end) {
                 continue;
             }
-            String name = f[5].substring(f[5].lastIndexOf('/') + 1);
-            if (name.matches(".+\\.so(\\.[0-9.]+)?")) {
-                out.add(f[5]);
+            String path = maps.substring(slash, end).strip();
+            String name = path.substring(path.lastIndexOf('/') + 1);
+            if (!path.endsWith(" (deleted)") && (name.endsWith(".so") || name.contains(".so."))) {
+                out.add(path);
             }
         }
         return List.copyOf(out);
@@ -149,7 +162,10 @@ public final class InitFiles {
     static List<String> withoutNested(List<String> paths) {
         List<String> out = new ArrayList<>();
         for (String p : paths) {
-            boolean covered = out.stream().anyMatch(q -> p.equals(q) || p.startsWith(q.endsWith("/") ? q : q + "/"));
+            boolean covered = false;
+            for (String q : out) {
+                covered |= p.equals(q) || (p.startsWith(q) && (q.endsWith("/") || p.charAt(q.length()) == '/'));
+            }
             if (!covered) {
                 out.add(p);
             }

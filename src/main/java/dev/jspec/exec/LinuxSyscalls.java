@@ -261,7 +261,13 @@ public final class LinuxSyscalls implements Syscalls {
 
     @Override
     public void mount(String source, String target, String fstype, long flags, String data) {
-        check("mount", () -> LibC.mount(source, target, fstype, flags, data));
+        // No lambda: a new lambda call site costs a millisecond or more in a cold JVM, and the
+        // parent's spawner thread makes one mount per read-only bind of the init's files.
+        try {
+            LibC.mount(source, target, fstype, flags, data);
+        } catch (LastErrorException e) {
+            throw fail("mount", e);
+        }
     }
 
     @Override
@@ -275,7 +281,11 @@ public final class LinuxSyscalls implements Syscalls {
         byte[] attr = new byte[32];
         putLong(attr, 0, attrSet);
         putLong(attr, 8, attrClr);
-        check("mount_setattr(\"" + target + "\")", () -> LibC.syscall(SyscallNumbers.MOUNT_SETATTR, AT_FDCWD, target, recursive ? MountFlags.AT_RECURSIVE : 0, attr, attr.length));
+        try {
+            LibC.syscall(SyscallNumbers.MOUNT_SETATTR, AT_FDCWD, target, recursive ? MountFlags.AT_RECURSIVE : 0, attr, attr.length);
+        } catch (LastErrorException e) {
+            throw fail("mount_setattr(\"" + target + "\")", e);
+        }
     }
 
     // bpf(2): commands, program and attach types, flags (include/uapi/linux/bpf.h).
@@ -504,16 +514,32 @@ public final class LinuxSyscalls implements Syscalls {
     @Override
     public void setxidAllThreads(long uid, long gid) {
         KEEPS_JNA_CLEANER.setByte(0, (byte) 0);
-        check("setgroups([]) in every thread", () -> LibC.setgroups(0, null));
-        check("setresgid(" + gid + ") in every thread", () -> LibC.setresgid((int) gid, (int) gid, (int) gid));
-        check("setresuid(" + uid + ") in every thread", () -> LibC.setresuid((int) uid, (int) uid, (int) uid));
+        try {
+            LibC.setgroups(0, null);
+        } catch (LastErrorException e) {
+            throw fail("setgroups([]) in every thread", e);
+        }
+        try {
+            LibC.setresgid((int) gid, (int) gid, (int) gid);
+        } catch (LastErrorException e) {
+            throw fail("setresgid(" + gid + ") in every thread", e);
+        }
+        try {
+            LibC.setresuid((int) uid, (int) uid, (int) uid);
+        } catch (LastErrorException e) {
+            throw fail("setresuid(" + uid + ") in every thread", e);
+        }
     }
 
     @Override
     public long[] capget() {
         int[] header = {CAPABILITY_VERSION_3, 0};
         int[] data = new int[6];
-        check("capget", () -> LibC.capget(header, data));
+        try {
+            LibC.capget(header, data);
+        } catch (LastErrorException e) {
+            throw fail("capget", e);
+        }
         return new long[] {
             (data[0] & 0xffffffffL) | ((long) data[3] << 32),
             (data[1] & 0xffffffffL) | ((long) data[4] << 32),
@@ -531,45 +557,80 @@ public final class LinuxSyscalls implements Syscalls {
     private static final int FSCONFIG_CMD_CREATE = 6;
     private static final int FSMOUNT_CLOEXEC = 1;
 
+    // Plain calls without lambdas, streams or regular expressions: this runs in every start,
+    // in the init's cold JVM, where each new call site costs.
     @Override
     public Map<Integer, String> threadStatuses() {
-        int fs = (int) check("fsopen(\"proc\")", () -> LibC.syscall(SyscallNumbers.FSOPEN, "proc", FSOPEN_CLOEXEC));
-        int mnt;
+        String call = "fsopen(\"proc\")";
+        int fs = -1;
+        int mnt = -1;
+        int task = -1;
         try {
-            check("fsconfig(FSCONFIG_CMD_CREATE) of proc", () -> LibC.syscall(SyscallNumbers.FSCONFIG, fs, FSCONFIG_CMD_CREATE, null, null, 0));
-            mnt = (int) check("fsmount of proc", () -> LibC.syscall(SyscallNumbers.FSMOUNT, fs, FSMOUNT_CLOEXEC, 0));
+            fs = (int) LibC.syscall(SyscallNumbers.FSOPEN, "proc", FSOPEN_CLOEXEC);
+            call = "fsconfig(FSCONFIG_CMD_CREATE) of proc";
+            LibC.syscall(SyscallNumbers.FSCONFIG, fs, FSCONFIG_CMD_CREATE, null, null, 0);
+            call = "fsmount of proc";
+            mnt = (int) LibC.syscall(SyscallNumbers.FSMOUNT, fs, FSMOUNT_CLOEXEC, 0);
+            call = "openat(proc, \"self/task\")";
+            task = LibC.openat(mnt, "self/task", O_RDONLY | O_CLOEXEC, 0);
+            call = "getdents64(proc/self/task)";
+            Map<Integer, String> out = new TreeMap<>();
+            for (String name : directoryEntries(task)) {
+                if (!isNumber(name)) {
+                    continue;
+                }
+                String status = readStatus(task, name);
+                if (status != null) {
+                    out.put(Integer.valueOf(name), status);
+                }
+            }
+            return out;
+        } catch (LastErrorException e) {
+            throw fail(call, e);
         } finally {
-            LibC.close(fs);
+            for (int fd : new int[] {task, mnt, fs}) {
+                if (fd >= 0) {
+                    LibC.close(fd);
+                }
+            }
+        }
+    }
+
+    private static boolean isNumber(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return !s.isEmpty();
+    }
+
+    /** The text of {@code tid/status} under an open task directory, or null when the thread has ended. */
+    private static String readStatus(int taskDir, String tid) {
+        int fd;
+        try {
+            fd = LibC.openat(taskDir, tid.concat("/status"), O_RDONLY | O_CLOEXEC, 0);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == Errno.ENOENT || e.getErrorCode() == Errno.ESRCH) {
+                return null;
+            }
+            throw fail("openat(proc, \"self/task/".concat(tid).concat("/status\")"), e);
         }
         try {
-            int task = (int) check("openat(proc, \"self/task\")", () -> LibC.openat(mnt, "self/task", O_RDONLY | O_CLOEXEC, 0));
-            try {
-                Map<Integer, String> out = new TreeMap<>();
-                for (String name : directoryEntries(task)) {
-                    if (!name.chars().allMatch(Character::isDigit)) {
-                        continue;
-                    }
-                    int fd;
-                    try {
-                        fd = LibC.openat(task, name + "/status", O_RDONLY | O_CLOEXEC, 0);
-                    } catch (LastErrorException e) {
-                        if (e.getErrorCode() == Errno.ENOENT) {
-                            continue; // the thread ended since the listing
-                        }
-                        throw fail("openat(proc, \"self/task/" + name + "/status\")", e);
-                    }
-                    try {
-                        out.put(Integer.parseInt(name), readAll(fd, "self/task/" + name + "/status"));
-                    } finally {
-                        LibC.close(fd);
-                    }
-                }
-                return out;
-            } finally {
-                LibC.close(task);
+            StringBuilder out = new StringBuilder();
+            byte[] buf = new byte[4096];
+            long n;
+            while ((n = LibC.read(fd, buf, buf.length)) > 0) {
+                out.append(new String(buf, 0, (int) n, StandardCharsets.UTF_8));
             }
+            return out.toString();
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == Errno.ESRCH) {
+                return null;
+            }
+            throw fail("read(proc/self/task/".concat(tid).concat("/status)"), e);
         } finally {
-            LibC.close(mnt);
+            LibC.close(fd);
         }
     }
 
@@ -578,7 +639,7 @@ public final class LinuxSyscalls implements Syscalls {
         List<String> names = new ArrayList<>();
         byte[] buf = new byte[8192];
         long n;
-        while ((n = check("getdents64", () -> LibC.getdents64(dir, buf, buf.length))) > 0) {
+        while ((n = LibC.getdents64(dir, buf, buf.length)) > 0) {
             for (int off = 0; off < n; ) {
                 int reclen = (buf[off + 16] & 0xff) | ((buf[off + 17] & 0xff) << 8);
                 int end = off + 19;
@@ -590,16 +651,6 @@ public final class LinuxSyscalls implements Syscalls {
             }
         }
         return names;
-    }
-
-    private static String readAll(int fd, String what) {
-        StringBuilder out = new StringBuilder();
-        byte[] buf = new byte[4096];
-        long n;
-        while ((n = check("read(" + what + ")", () -> LibC.read(fd, buf, buf.length))) > 0) {
-            out.append(new String(buf, 0, (int) n, StandardCharsets.UTF_8));
-        }
-        return out.toString();
     }
 
     @Override

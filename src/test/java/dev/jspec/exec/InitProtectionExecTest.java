@@ -97,6 +97,24 @@ class InitProtectionExecTest {
     }
 
     @Test
+    void statusFieldsAreFoundByTheirWholeName() {
+        String status = "Name:\tjava\nCapInh:\t0000000000000000\nCapPrm:\t00000000000000ff\nCapAmb:\t0000000000000000";
+        assertEquals("java", InitExecutor.statusField(status, "Name"));
+        assertEquals("00000000000000ff", InitExecutor.statusField(status, "CapPrm"));
+        assertEquals("0000000000000000", InitExecutor.statusField(status, "CapAmb"));
+        assertEquals(null, InitExecutor.statusField(status, "CapEff"));
+        assertEquals(null, InitExecutor.statusField(status, "Cap"));
+    }
+
+    @Test
+    void aMissingSetCountsAsHeld() {
+        RecordingSyscalls sys = new RecordingSyscalls();
+        sys.threads = Map.of(7, SELF, 8, "Name:\tVM Thread\nCapPrm:\t0000000000000000\n");
+        StepFailure f = assertThrows(StepFailure.class, () -> new InitExecutor(sys).run(initPlan(new Step.CheckThreadCapabilities())));
+        assertTrue(f.getMessage().contains("thread 8 (VM Thread) CapEff=null"), f.getMessage());
+    }
+
+    @Test
     void aChangeOfIdentityIsFollowedByNonDumpableAgain() throws Exception {
         RecordingSyscalls sys = new RecordingSyscalls();
         new InitExecutor(sys).run(initPlan(new Step.Setgroups(List.of()), new Step.Setresgid(1000), new Step.Setresuid(1000)));
