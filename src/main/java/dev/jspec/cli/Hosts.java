@@ -3,7 +3,9 @@ package dev.jspec.cli;
 import dev.jspec.cgroup.CgroupLayoutProbe;
 import dev.jspec.exec.InitCommand;
 import dev.jspec.exec.LsmProbe;
+import dev.jspec.exec.InitFiles;
 import dev.jspec.plan.HostFacts;
+import java.util.List;
 
 /** The facts about the machine jspec runs on, read once per command. */
 final class Hosts {
@@ -11,6 +13,7 @@ final class Hosts {
     private Hosts() {}
 
     static HostFacts current() {
-        return CgroupLayoutProbe.detect().hostFacts(InitCommand.argv()).withLsms(LsmProbe.detect());
+        List<String> init = InitCommand.argv();
+        return CgroupLayoutProbe.detect().hostFacts(init).withLsms(LsmProbe.detect()).withInitFiles(InitFiles.of(init));
     }
 }

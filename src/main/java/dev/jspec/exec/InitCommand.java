@@ -34,6 +34,9 @@ public final class InitCommand {
         // pids.max; keep the JVM from adding compiler threads on demand.
         argv.add("-XX:-UseDynamicNumberOfCompilerThreads");
         argv.add("-Xmx64m");
+        // No attach listener: nothing may load an agent into a process that holds the
+        // container's namespaces and capabilities.
+        argv.add("-XX:+DisableAttachMechanism");
         argv.add("--enable-native-access=ALL-UNNAMED");
         String jnaLib = System.getProperty("jna.boot.library.path");
         if ((jnaLib == null || jnaLib.isEmpty()) && System.getProperty("jnidispatch.path") != null) {

@@ -10,7 +10,9 @@ import dev.jspec.plan.StepText;
 import dev.jspec.seccomp.Libseccomp;
 import dev.jspec.seccomp.NativeLibseccomp;
 import dev.jspec.seccomp.SeccompLoader;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs the INIT steps of a plan, in order, on the calling thread: the thread that ends in
@@ -20,6 +22,8 @@ import java.util.List;
  */
 public final class InitExecutor {
 
+    /** prctl(2) option; public for the init's first call. */
+    public static final int PR_SET_DUMPABLE = 4;
     private static final int PR_SET_KEEPCAPS = 8;
     private static final int PR_CAPBSET_DROP = 24;
     private static final int PR_SET_NO_NEW_PRIVS = 38;
@@ -96,7 +100,7 @@ public final class InitExecutor {
             } catch (SyscallException ex) {
                 throw new StepFailure(i + 1, StepText.call(e.step()), Errno.describe(ex.errno()) + " from " + ex.call()
                         + hint(e.step(), ex), ExitCodes.START_FAILED, ex);
-            } catch (UnsafeContainer ex) {
+            } catch (UnsafeContainer | ThreadsNotCleared ex) {
                 throw new StepFailure(i + 1, StepText.call(e.step()), ex.getMessage(), ExitCodes.START_FAILED, ex);
             } catch (ProgramNotRunnable ex) {
                 throw new StepFailure(i + 1, StepText.call(e.step()), ex.getMessage(), ex.exitCode, ex);
@@ -144,9 +148,17 @@ public final class InitExecutor {
                 }
             }
             case Step.SetKeepCaps s -> sys.prctl(PR_SET_KEEPCAPS, s.keep() ? 1 : 0, 0);
+            case Step.ClearThreadCapabilities s -> clearThreadCapabilities(s);
+            case Step.CheckThreadCapabilities s -> checkThreadCapabilities();
             case Step.Setgroups s -> sys.setgroups(s.gids());
-            case Step.Setresgid s -> sys.setresgid(s.gid());
-            case Step.Setresuid s -> sys.setresuid(s.uid());
+            case Step.Setresgid s -> {
+                sys.setresgid(s.gid());
+                stayNonDumpable();
+            }
+            case Step.Setresuid s -> {
+                sys.setresuid(s.uid());
+                stayNonDumpable();
+            }
             case Step.Umask s -> sys.umask(s.mask());
             case Step.Capset s -> sys.capset(Capability.maskOf(s.effective()), Capability.maskOf(s.permitted()),
                     Capability.maskOf(s.inheritable()));
@@ -167,7 +179,81 @@ public final class InitExecutor {
             case Step.CgroupJoin s -> throw wrongActor(step);
             case Step.Spawn s -> throw wrongActor(step);
             case Step.SeccompListener s -> throw wrongActor(step);
+            case Step.ReadonlyBind s -> throw wrongActor(step);
         }
+    }
+
+    /**
+     * A change of euid or egid sets the process's dumpable flag to fs.suid_dumpable, which an
+     * administrator may have set to 1: the init stays non-dumpable until its execve.
+     */
+    private void stayNonDumpable() {
+        sys.prctl(PR_SET_DUMPABLE, 0, 0);
+    }
+
+    /** See {@link Step.ClearThreadCapabilities}. The init runs as root; this thread goes back to uid and gid 0. */
+    private void clearThreadCapabilities(Step.ClearThreadCapabilities s) {
+        long[] caps = sys.capget();
+        sys.prctl(PR_SET_KEEPCAPS, 1, 0);
+        sys.setxidAllThreads(s.uid(), s.gid());
+        // Leaving uid 0 emptied this thread's effective set; keep-caps kept the permitted one.
+        sys.capset(caps[0], caps[1], caps[2]);
+        sys.setresgid(0);
+        sys.setresuid(0);
+        sys.capset(caps[0], caps[1], caps[2]);
+        sys.prctl(PR_SET_KEEPCAPS, 0, 0);
+        stayNonDumpable();
+    }
+
+    /** Fails closed when a thread other than this one holds a capability. See {@link Step.CheckThreadCapabilities}. */
+    private void checkThreadCapabilities() {
+        int self = sys.gettid();
+        Map<Integer, String> threads = sys.threadStatuses();
+        if (!threads.containsKey(self)) {
+            throw new ThreadsNotCleared("this thread (" + self + ") is not among the threads listed: " + threads.keySet());
+        }
+        // Plain loops and no regular expressions: this runs in every start, in a cold JVM.
+        List<String> holding = new ArrayList<>();
+        for (Map.Entry<Integer, String> t : threads.entrySet()) {
+            if (t.getKey() == self) {
+                continue;
+            }
+            for (String set : CAPABILITY_SETS) {
+                String value = statusField(t.getValue(), set);
+                if (!allZeros(value)) {
+                    holding.add("thread " + t.getKey() + " (" + statusField(t.getValue(), "Name") + ") " + set + "=" + value);
+                }
+            }
+        }
+        if (!holding.isEmpty()) {
+            throw new ThreadsNotCleared("threads of the init still hold capabilities: " + String.join(", ", holding));
+        }
+    }
+
+    private static final String[] CAPABILITY_SETS = {"CapPrm", "CapEff", "CapAmb"};
+
+    /** The value of a "Name:\tvalue" line of a proc(5) status file, or null. */
+    static String statusField(String status, String name) {
+        for (int line = 0; line >= 0 && line < status.length(); ) {
+            int end = status.indexOf('\n', line);
+            if (status.startsWith(name, line) && status.startsWith(":", line + name.length())) {
+                return status.substring(line + name.length() + 1, end < 0 ? status.length() : end).strip();
+            }
+            line = end < 0 ? -1 : end + 1;
+        }
+        return null;
+    }
+
+    private static boolean allZeros(String hex) {
+        if (hex == null || hex.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < hex.length(); i++) {
+            if (hex.charAt(i) != '0') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static IllegalStateException wrongActor(Step step) {
@@ -540,6 +626,13 @@ public final class InitExecutor {
     /** The container is not what jspec can set up safely: a fake /dev/null, /proc that is not procfs. */
     static final class UnsafeContainer extends RuntimeException {
         UnsafeContainer(String message) {
+            super(message);
+        }
+    }
+
+    /** A thread other than the init's own holds capabilities it should not (125). */
+    static final class ThreadsNotCleared extends RuntimeException {
+        ThreadsNotCleared(String message) {
             super(message);
         }
     }

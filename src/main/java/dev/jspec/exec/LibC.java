@@ -61,6 +61,20 @@ final class LibC {
 
     static native long syscall(long number, int a, int b, Pointer c, int d) throws LastErrorException;
 
+    static native long syscall(long number, long a, long b, long c) throws LastErrorException;
+
+    static native long syscall(long number, long size, int[] list) throws LastErrorException;
+
+    static native long syscall(long number, String name, long flags) throws LastErrorException;
+
+    static native long syscall(long number, long a, long b, Pointer c, Pointer d, long e) throws LastErrorException;
+
+    static native int capget(int[] header, int[] data) throws LastErrorException;
+
+    static native int gettid();
+
+    static native long getdents64(int fd, byte[] buf, long count) throws LastErrorException;
+
     static native int unshare(int flags) throws LastErrorException;
 
     static native int setns(int fd, int nstype) throws LastErrorException;

@@ -5,7 +5,10 @@ import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import com.sun.jna.StringArray;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** {@link Syscalls} on the running kernel, through glibc. */
 public final class LinuxSyscalls implements Syscalls {
@@ -43,6 +46,7 @@ public final class LinuxSyscalls implements Syscalls {
     private static final int AF_UNIX = 1;
     private static final int SOCK_STREAM = 1;
     private static final int MSG_CMSG_CLOEXEC = 0x40000000;
+    private static final int CAPABILITY_VERSION_3 = 0x20080522;
 
     @Override
     public FileKind kind(String path, boolean followLinks) {
@@ -300,7 +304,13 @@ public final class LinuxSyscalls implements Syscalls {
 
     @Override
     public void mount(String source, String target, String fstype, long flags, String data) {
-        check("mount", () -> LibC.mount(source, target, fstype, flags, data));
+        // No lambda: a new lambda call site costs a millisecond or more in a cold JVM, and the
+        // parent's spawner thread makes one mount per read-only bind of the init's files.
+        try {
+            LibC.mount(source, target, fstype, flags, data);
+        } catch (LastErrorException e) {
+            throw fail("mount", e);
+        }
     }
 
     @Override
@@ -314,7 +324,11 @@ public final class LinuxSyscalls implements Syscalls {
         byte[] attr = new byte[32];
         putLong(attr, 0, attrSet);
         putLong(attr, 8, attrClr);
-        check("mount_setattr(\"" + target + "\")", () -> LibC.syscall(SyscallNumbers.MOUNT_SETATTR, AT_FDCWD, target, recursive ? MountFlags.AT_RECURSIVE : 0, attr, attr.length));
+        try {
+            LibC.syscall(SyscallNumbers.MOUNT_SETATTR, AT_FDCWD, target, recursive ? MountFlags.AT_RECURSIVE : 0, attr, attr.length);
+        } catch (LastErrorException e) {
+            throw fail("mount_setattr(\"" + target + "\")", e);
+        }
     }
 
     // bpf(2): commands, program and attach types, flags (include/uapi/linux/bpf.h).
@@ -511,23 +525,175 @@ public final class LinuxSyscalls implements Syscalls {
         check("prctl(" + option + ", " + arg2 + ")", () -> LibC.prctl(option, arg2, arg3, 0, 0));
     }
 
+    // The credential calls go to the kernel directly: glibc's wrappers apply them to every
+    // thread, and abort the process when a thread that holds no capabilities refuses.
     @Override
     public void setgroups(List<Long> gids) {
         int[] g = new int[gids.size()];
         for (int i = 0; i < g.length; i++) {
             g[i] = (int) (long) gids.get(i);
         }
-        check("setgroups", () -> LibC.setgroups(g.length, g.length == 0 ? null : g));
+        check("setgroups", () -> LibC.syscall(SyscallNumbers.SETGROUPS, g.length, g.length == 0 ? null : g));
     }
 
     @Override
     public void setresgid(long gid) {
-        check("setresgid", () -> LibC.setresgid((int) gid, (int) gid, (int) gid));
+        check("setresgid", () -> LibC.syscall(SyscallNumbers.SETRESGID, gid, gid, gid));
     }
 
     @Override
     public void setresuid(long uid) {
-        check("setresuid", () -> LibC.setresuid((int) uid, (int) uid, (int) uid));
+        check("setresuid", () -> LibC.syscall(SyscallNumbers.SETRESUID, uid, uid, uid));
+    }
+
+    /**
+     * JNA starts its cleaner thread for the first Memory it tracks, from the thread that
+     * allocates it, and stops it when nothing is tracked: one Memory kept for good makes it
+     * start early and stay, among the threads whose capabilities {@link #setxidAllThreads}
+     * strips, rather than start later with the calling thread's.
+     */
+    private static final Memory KEEPS_JNA_CLEANER = new Memory(1);
+
+    @Override
+    public void setxidAllThreads(long uid, long gid) {
+        KEEPS_JNA_CLEANER.setByte(0, (byte) 0);
+        try {
+            LibC.setgroups(0, null);
+        } catch (LastErrorException e) {
+            throw fail("setgroups([]) in every thread", e);
+        }
+        try {
+            LibC.setresgid((int) gid, (int) gid, (int) gid);
+        } catch (LastErrorException e) {
+            throw fail("setresgid(" + gid + ") in every thread", e);
+        }
+        try {
+            LibC.setresuid((int) uid, (int) uid, (int) uid);
+        } catch (LastErrorException e) {
+            throw fail("setresuid(" + uid + ") in every thread", e);
+        }
+    }
+
+    @Override
+    public long[] capget() {
+        int[] header = {CAPABILITY_VERSION_3, 0};
+        int[] data = new int[6];
+        try {
+            LibC.capget(header, data);
+        } catch (LastErrorException e) {
+            throw fail("capget", e);
+        }
+        return new long[] {
+            (data[0] & 0xffffffffL) | ((long) data[3] << 32),
+            (data[1] & 0xffffffffL) | ((long) data[4] << 32),
+            (data[2] & 0xffffffffL) | ((long) data[5] << 32)
+        };
+    }
+
+    @Override
+    public int gettid() {
+        return LibC.gettid();
+    }
+
+    // The new mount API (include/uapi/linux/mount.h).
+    private static final int FSOPEN_CLOEXEC = 1;
+    private static final int FSCONFIG_CMD_CREATE = 6;
+    private static final int FSMOUNT_CLOEXEC = 1;
+
+    // Plain calls without lambdas, streams or regular expressions: this runs in every start,
+    // in the init's cold JVM, where each new call site costs.
+    @Override
+    public Map<Integer, String> threadStatuses() {
+        String call = "fsopen(\"proc\")";
+        int fs = -1;
+        int mnt = -1;
+        int task = -1;
+        try {
+            fs = (int) LibC.syscall(SyscallNumbers.FSOPEN, "proc", FSOPEN_CLOEXEC);
+            call = "fsconfig(FSCONFIG_CMD_CREATE) of proc";
+            LibC.syscall(SyscallNumbers.FSCONFIG, fs, FSCONFIG_CMD_CREATE, null, null, 0);
+            call = "fsmount of proc";
+            mnt = (int) LibC.syscall(SyscallNumbers.FSMOUNT, fs, FSMOUNT_CLOEXEC, 0);
+            call = "openat(proc, \"self/task\")";
+            task = LibC.openat(mnt, "self/task", O_RDONLY | O_CLOEXEC, 0);
+            call = "getdents64(proc/self/task)";
+            Map<Integer, String> out = new TreeMap<>();
+            for (String name : directoryEntries(task)) {
+                if (!isNumber(name)) {
+                    continue;
+                }
+                String status = readStatus(task, name);
+                if (status != null) {
+                    out.put(Integer.valueOf(name), status);
+                }
+            }
+            return out;
+        } catch (LastErrorException e) {
+            throw fail(call, e);
+        } finally {
+            for (int fd : new int[] {task, mnt, fs}) {
+                if (fd >= 0) {
+                    LibC.close(fd);
+                }
+            }
+        }
+    }
+
+    private static boolean isNumber(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return !s.isEmpty();
+    }
+
+    /** The text of {@code tid/status} under an open task directory, or null when the thread has ended. */
+    private static String readStatus(int taskDir, String tid) {
+        int fd;
+        try {
+            fd = LibC.openat(taskDir, tid.concat("/status"), O_RDONLY | O_CLOEXEC, 0);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == Errno.ENOENT || e.getErrorCode() == Errno.ESRCH) {
+                return null;
+            }
+            throw fail("openat(proc, \"self/task/".concat(tid).concat("/status\")"), e);
+        }
+        try {
+            StringBuilder out = new StringBuilder();
+            byte[] buf = new byte[4096];
+            long n;
+            while ((n = LibC.read(fd, buf, buf.length)) > 0) {
+                out.append(new String(buf, 0, (int) n, StandardCharsets.UTF_8));
+            }
+            return out.toString();
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == Errno.ESRCH) {
+                return null;
+            }
+            throw fail("read(proc/self/task/".concat(tid).concat("/status)"), e);
+        } finally {
+            LibC.close(fd);
+        }
+    }
+
+    /** The names in a directory, by getdents64(2): struct linux_dirent64 { u64 ino; s64 off; u16 reclen; u8 type; char name[]; }. */
+    private static List<String> directoryEntries(int dir) {
+        List<String> names = new ArrayList<>();
+        byte[] buf = new byte[8192];
+        long n;
+        while ((n = LibC.getdents64(dir, buf, buf.length)) > 0) {
+            for (int off = 0; off < n; ) {
+                int reclen = (buf[off + 16] & 0xff) | ((buf[off + 17] & 0xff) << 8);
+                int end = off + 19;
+                while (buf[end] != 0) {
+                    end++;
+                }
+                names.add(new String(buf, off + 19, end - off - 19, StandardCharsets.UTF_8));
+                off += reclen;
+            }
+        }
+        return names;
     }
 
     @Override
@@ -538,7 +704,7 @@ public final class LinuxSyscalls implements Syscalls {
     @Override
     public void capset(long effective, long permitted, long inheritable) {
         // _LINUX_CAPABILITY_VERSION_3: two 32-bit words per set.
-        int[] header = {0x20080522, 0};
+        int[] header = {CAPABILITY_VERSION_3, 0};
         int[] data = {
             (int) effective, (int) permitted, (int) inheritable,
             (int) (effective >>> 32), (int) (permitted >>> 32), (int) (inheritable >>> 32)
@@ -591,24 +757,23 @@ public final class LinuxSyscalls implements Syscalls {
         try (Memory actions = new Memory(256)) {
             LibC.posix_spawn_file_actions_init(actions);
             try {
+                int highest = 2;
                 for (int i = 0; i < dup2s.length; i += 2) {
                     int rc = LibC.posix_spawn_file_actions_adddup2(actions, dup2s[i], dup2s[i + 1]);
                     if (rc != 0) {
                         throw new SyscallException("posix_spawn_file_actions_adddup2", rc);
                     }
+                    highest = Math.max(highest, dup2s[i + 1]);
                 }
-                // Nothing else of this process reaches the child: not the JVM's own descriptors,
-                // and not whatever jspec's caller left open without close-on-exec.
-                int highest = 2;
-                for (int i = 1; i < dup2s.length; i += 2) {
-                    highest = Math.max(highest, dup2s[i]);
-                }
-                int closeRc = LibC.posix_spawn_file_actions_addclosefrom_np(actions, highest + 1);
-                if (closeRc != 0) {
-                    throw new SyscallException("posix_spawn_file_actions_addclosefrom_np", closeRc);
+                // Nothing else of this process reaches the child: not the JVM's jars (the JDK
+                // opens them without O_CLOEXEC, through the host's writable mounts), and not
+                // whatever jspec's caller left open without close-on-exec.
+                int rc = LibC.posix_spawn_file_actions_addclosefrom_np(actions, highest + 1);
+                if (rc != 0) {
+                    throw new SyscallException("posix_spawn_file_actions_addclosefrom_np", rc);
                 }
                 int[] pid = new int[1];
-                int rc = LibC.posix_spawn(pid, path, actions, null, new StringArray(argv.toArray(String[]::new)),
+                rc = LibC.posix_spawn(pid, path, actions, null, new StringArray(argv.toArray(String[]::new)),
                         new StringArray(env.toArray(String[]::new)));
                 if (rc != 0) {
                     throw new SyscallException("posix_spawn(\"" + path + "\")", rc);

@@ -212,6 +212,12 @@ public final class ParentExecutor {
             }
             case Step.Setns s -> sys.setns(s.path(), Namespaces.flag(s.type()));
             case Step.Unshare s -> sys.unshare(Namespaces.flags(s.types()));
+            // On the spawner thread, after unshare: its new mount namespace, which the init inherits.
+            case Step.Mount s -> sys.mount(s.source(), s.target(), s.fstype(), MountFlags.bits(s.flags()), s.data());
+            case Step.ReadonlyBind s -> {
+                sys.mount(s.path(), s.path(), null, MountFlags.bits(List.of("MS_BIND", "MS_REC")), null);
+                sys.mountSetattr(s.path(), true, MountFlags.bits(List.of("MOUNT_ATTR_RDONLY")), 0);
+            }
             case Step.Spawn s -> spawn(s);
             case Step.SeccompListener s -> forwardSeccompListener(s);
             default -> throw new IllegalStateException(step.getClass().getSimpleName() + " is not a parent step");

@@ -1,20 +1,28 @@
 package dev.jspec.exec;
 
 /**
- * Numbers of the system calls glibc has no wrapper for (pivot_root, mount_setattr, bpf,
- * openat2, pidfd_*), and the open(2) flags whose values differ by architecture.
+ * Numbers of the system calls made through syscall(2), per architecture: those glibc has no
+ * wrapper for (pivot_root, mount_setattr, bpf, openat2, pidfd_*, the new mount API), and the
+ * credential calls whose glibc wrappers act on every thread (setgroups, setresgid,
+ * setresuid); and the open(2) flags whose values differ by architecture.
  */
 final class SyscallNumbers {
 
     static final long PIVOT_ROOT;
     static final long MOUNT_SETATTR;
     static final long BPF;
-    /** Numbered alike on every architecture (the shared table from 424 on). */
-    static final long PIDFD_SEND_SIGNAL = 424;
-    static final long PIDFD_OPEN = 434;
-    static final long OPENAT2 = 437;
+    static final long SETGROUPS;
+    static final long SETRESUID;
+    static final long SETRESGID;
     static final int O_DIRECTORY;
     static final int O_NOFOLLOW;
+    // The same on every architecture: numbers from 424 on are shared.
+    static final long PIDFD_SEND_SIGNAL = 424;
+    static final long FSOPEN = 430;
+    static final long FSCONFIG = 431;
+    static final long FSMOUNT = 432;
+    static final long PIDFD_OPEN = 434;
+    static final long OPENAT2 = 437;
 
     static {
         String arch = System.getProperty("os.arch");
@@ -25,6 +33,9 @@ final class SyscallNumbers {
                 BPF = 321;
                 O_DIRECTORY = 0x10000;
                 O_NOFOLLOW = 0x20000;
+                SETGROUPS = 116;
+                SETRESUID = 117;
+                SETRESGID = 119;
             }
             case "aarch64" -> {
                 PIVOT_ROOT = 41;
@@ -32,6 +43,9 @@ final class SyscallNumbers {
                 BPF = 280;
                 O_DIRECTORY = 0x4000;
                 O_NOFOLLOW = 0x8000;
+                SETGROUPS = 159;
+                SETRESUID = 147;
+                SETRESGID = 149;
             }
             default -> throw new IllegalStateException("jspec does not know the system call numbers of " + arch);
         }

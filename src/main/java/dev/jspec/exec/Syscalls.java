@@ -1,6 +1,7 @@
 package dev.jspec.exec;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every kernel call jspec makes, in one interface: {@link LinuxSyscalls} in production, a
@@ -129,11 +130,37 @@ public interface Syscalls {
 
     void prctl(int option, long arg2, long arg3);
 
+    /** setgroups(2) of the calling thread only (the raw system call, not glibc's, which acts on every thread). */
     void setgroups(List<Long> gids);
 
+    /** setresgid(2) of the calling thread only. */
     void setresgid(long gid);
 
+    /** setresuid(2) of the calling thread only. */
     void setresuid(long uid);
+
+    // --- threads ---
+
+    /**
+     * glibc's setgroups([]), setresgid(gid) and setresuid(uid), which apply each call to every
+     * thread of the process (its setxid broadcast) and abort the process if the threads
+     * disagree: only while every thread may make the change.
+     */
+    void setxidAllThreads(long uid, long gid);
+
+    /** capget(2) of the calling thread: {effective, permitted, inheritable}. */
+    long[] capget();
+
+    /** gettid(2). */
+    int gettid();
+
+    /**
+     * The status file (proc(5)) of every thread of this process by thread id, read from a
+     * procfs of the caller's PID namespace made for the purpose (fsopen, fsmount), attached
+     * nowhere and closed before this returns: not whatever is mounted at /proc. Needs
+     * CAP_SYS_ADMIN.
+     */
+    Map<Integer, String> threadStatuses();
 
     void umask(int mask);
 
@@ -153,8 +180,8 @@ public interface Syscalls {
     // --- processes and descriptors (the parent's plumbing) ---
 
     /**
-     * posix_spawn(path, argv, env) with {@code dup2s} as file actions, pairs of (from, to):
-     * the child gets exactly those descriptors plus whatever lacks close-on-exec.
+     * posix_spawn(path, argv, env) with {@code dup2s} as file actions, pairs of (from, to),
+     * then closefrom above the highest target: the child gets exactly those descriptors.
      */
     int spawn(String path, List<String> argv, List<String> env, int[] dup2s);
 

@@ -36,7 +36,8 @@ public final class InitMain {
      */
     private static final String[] PRELOAD = {
         "dev.jspec.exec.InitExecutor$ProgramNotRunnable", "dev.jspec.exec.InitExecutor$UnsafeContainer",
-        "dev.jspec.exec.ContainerRoot", "dev.jspec.exec.ContainerRoot$Parent", "dev.jspec.exec.Syscalls$FileInfo", "dev.jspec.exec.Rlimits", "dev.jspec.exec.MountFlags",
+        "dev.jspec.exec.InitExecutor$ThreadsNotCleared", "dev.jspec.exec.ContainerRoot", "dev.jspec.exec.ContainerRoot$Parent",
+        "dev.jspec.exec.Syscalls$FileInfo", "dev.jspec.exec.Rlimits", "dev.jspec.exec.MountFlags",
         "dev.jspec.exec.Namespaces", "dev.jspec.exec.Errno", "dev.jspec.exec.SyscallException",
         "dev.jspec.exec.StepFailure", "dev.jspec.exec.Syscalls$FileKind", "dev.jspec.plan.Capability",
         "dev.jspec.plan.StepText", "dev.jspec.cli.ExitCodes", "com.sun.jna.LastErrorException", "com.sun.jna.Memory",
@@ -50,6 +51,17 @@ public final class InitMain {
     };
 
     public static void main(String[] args) {
+        // First of all: a non-dumpable process's /proc/PID files (exe, fd, map_files, mem,
+        // those of each task) are closed to every process without CAP_SYS_PTRACE, such as
+        // the container's own in a PID namespace it shares with this init. The flag lasts
+        // until the execve, which sets it afresh for the program.
+        Syscalls sys = new LinuxSyscalls();
+        try {
+            sys.prctl(InitExecutor.PR_SET_DUMPABLE, 0, 0);
+        } catch (RuntimeException e) {
+            report(sys, ExitCodes.START_FAILED, "jspec init: prctl(PR_SET_DUMPABLE, 0): " + e.getMessage());
+            return;
+        }
         for (String name : PRELOAD) {
             try {
                 Class.forName(name, true, InitMain.class.getClassLoader());
@@ -57,7 +69,6 @@ public final class InitMain {
                 throw new IllegalStateException("jspec init: missing class " + name, e);
             }
         }
-        Syscalls sys = new LinuxSyscalls();
         if (args.length == 1 && args[0].equals("--aot-training")) {
             train(sys);
             return;

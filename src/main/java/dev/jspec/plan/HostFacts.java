@@ -15,13 +15,18 @@ import java.util.Set;
  * @param initCommand argv that starts {@code jspec init} (the java binary, its flags, the class)
  * @param lsms the Linux security modules active on the host that can label a process, as the
  *     kernel names them ({@link #APPARMOR}, {@link #SELINUX}); see {@code dev.jspec.exec.LsmProbe}
+ * @param initFiles the host's files and directories the init maps or holds open (the JDK, the
+ *     jars, JNA's library, the AOT cache, the system libraries java loads), each made
+ *     read-only in the init's mount namespace before it is spawned; real paths, a directory
+ *     before anything in it
  */
 public record HostFacts(
         CgroupLayout cgroupLayout,
         Map<String, String> cgroupV1Mounts,
         String cgroupV2Mount,
         List<String> initCommand,
-        Set<String> lsms) {
+        Set<String> lsms,
+        List<String> initFiles) {
 
     public static final String APPARMOR = "apparmor";
     public static final String SELINUX = "selinux";
@@ -30,15 +35,21 @@ public record HostFacts(
 
     public HostFacts {
         lsms = Set.copyOf(lsms);
+        initFiles = List.copyOf(initFiles);
     }
 
-    /** A host with no security module that labels processes. */
+    /** A host with no security module that labels processes, and no init files made read-only. */
     public HostFacts(CgroupLayout cgroupLayout, Map<String, String> cgroupV1Mounts, String cgroupV2Mount, List<String> initCommand) {
-        this(cgroupLayout, cgroupV1Mounts, cgroupV2Mount, initCommand, Set.of());
+        this(cgroupLayout, cgroupV1Mounts, cgroupV2Mount, initCommand, Set.of(), List.of());
     }
 
     /** These facts, on a host where {@code lsms} are the active security modules. */
     public HostFacts withLsms(Set<String> lsms) {
-        return new HostFacts(cgroupLayout, cgroupV1Mounts, cgroupV2Mount, initCommand, lsms);
+        return new HostFacts(cgroupLayout, cgroupV1Mounts, cgroupV2Mount, initCommand, lsms, initFiles);
+    }
+
+    /** These facts, with the files the init maps, to be made read-only in its view. */
+    public HostFacts withInitFiles(List<String> files) {
+        return new HostFacts(cgroupLayout, cgroupV1Mounts, cgroupV2Mount, initCommand, lsms, files);
     }
 }

@@ -23,6 +23,9 @@ import java.util.TreeMap;
  */
 public final class Planner {
 
+    /** The overflow uid and gid, "nobody": where the init parks the threads that must hold no capabilities. */
+    private static final long NOBODY = 65534;
+
     /** Namespaces the parent unshares, in the order their flags are printed. */
     private static final List<String> UNSHARE_ORDER = List.of("mount", "uts", "ipc", "network", "pid", "user", "time");
 
@@ -71,12 +74,55 @@ public final class Planner {
                 add(Actor.PARENT, new Step.Setns(ns.type(), ns.path()));
             }
         }
-        List<String> unshare = UNSHARE_ORDER.stream().filter(this::createsNamespace).toList();
+        // The init's own files are made read-only in a mount namespace of its own: one it
+        // creates, or a private one it leaves again when it joins the configured one.
+        boolean protect = !ctx.host().initFiles().isEmpty() && (createsNamespace("mount") || joinedNamespace("mount") != null);
+        List<String> unshare = UNSHARE_ORDER.stream()
+                .filter(t -> createsNamespace(t) || (protect && t.equals("mount"))).toList();
         if (!unshare.isEmpty()) {
             add(Actor.PARENT, new Step.Unshare(unshare));
         }
+        if (protect) {
+            readonlyInitFiles();
+        } else if (!ctx.host().initFiles().isEmpty()) {
+            notes.add("no mount namespace: the init's own files (java, the JDK, the jars) are not made read-only in its view");
+        }
         add(Actor.PARENT, new Step.Spawn(ctx.host().initCommand(), spec.process() != null && spec.process().terminal()));
         cgroupLeaves = cgroups.leafDirs();
+    }
+
+    /**
+     * CVE-2019-5736: a container that reaches the init's binary through /proc/PID/exe (or an
+     * entrypoint resolving to /proc/self/exe), its descriptors or its map_files must not get
+     * a writable handle. Each file the init maps or opens is bound onto itself read-only in
+     * the spawner thread's new mount namespace, before the spawn, so the init opens and maps
+     * them all through read-only mounts; the host's mounts do not change. The propagation
+     * change comes first: on a host whose root is shared (systemd's default) the binds would
+     * otherwise appear in the host's namespace.
+     */
+    private void readonlyInitFiles() {
+        add(Actor.PARENT, new Step.Mount(null, "/", null, List.of("MS_REC", "MS_SLAVE"), null));
+        for (String path : ctx.host().initFiles()) {
+            add(Actor.PARENT, new Step.ReadonlyBind(path));
+        }
+        // A copy of a read-only mount is read-only: what the container gets from under these
+        // paths is read-only too, unless a bind's "rw" clears it again.
+        List<String> sources = new ArrayList<>();
+        if (spec.root() != null) {
+            sources.add(LexicalPath.resolve(ctx.bundleDir(), spec.root().path()));
+        }
+        for (Spec.Mount m : spec.mounts()) {
+            if (m.source() != null && ("bind".equals(m.type()) || MountOptions.parse(m.options()).bind())) {
+                sources.add(LexicalPath.resolve(ctx.bundleDir(), m.source()));
+            }
+        }
+        for (String source : sources) {
+            for (String path : ctx.host().initFiles()) {
+                if (source.equals(path) || source.startsWith(path + "/")) {
+                    notes.add(source + " lies in " + path + ", which jspec makes read-only for its init: the container sees it read-only");
+                }
+            }
+        }
     }
 
     // ---- the init ----
@@ -341,6 +387,16 @@ public final class Planner {
             add(Actor.INIT, new Step.WriteOomScoreAdj(p.oomScoreAdj()));
         }
 
+        // Capabilities are per thread, and the steps below drop them on this thread only:
+        // the JVM's other threads (GC, compiler, signal dispatcher, cleaners) give up theirs
+        // first, and are checked, before anything more happens at the parent's hand or in
+        // the container's reach. Their uid differs from the program's, whose RLIMIT_NPROC
+        // check at execve would otherwise count them.
+        Spec.User user = p.user();
+        long parkedUid = user != null && user.uid() == NOBODY ? NOBODY - 1 : NOBODY;
+        add(Actor.INIT, new Step.ClearThreadCapabilities(parkedUid, NOBODY));
+        add(Actor.INIT, new Step.CheckThreadCapabilities());
+
         // The init joins its cgroups as late as it can: the init is a JVM, and its threads
         // and memory would otherwise count against the container's pids and memory limits
         // while it builds the root. Memory charged before the move stays where it was, and
@@ -371,7 +427,6 @@ public final class Planner {
             add(Actor.INIT, new Step.CapbsetDrop(drop.stream().map(Enum::name).toList()));
         }
 
-        Spec.User user = p.user();
         add(Actor.INIT, new Step.SetKeepCaps(true));
         // Always set, even empty: otherwise the container inherits jspec's supplementary groups.
         add(Actor.INIT, new Step.Setgroups(user == null ? List.of() : user.additionalGids()));

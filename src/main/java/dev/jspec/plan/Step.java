@@ -46,8 +46,21 @@ public sealed interface Step {
     /** setns(2) into the namespace at {@code path}. */
     record Setns(String type, String path) implements Step {}
 
-    /** posix_spawn of the init with this argv; its stdio is jspec's own unless a terminal is requested. */
+    /**
+     * posix_spawn of the init with this argv; its stdio is jspec's own unless a terminal is
+     * requested, and it gets no other descriptor of jspec's but its two pipes.
+     */
     record Spawn(List<String> argv, boolean terminal) implements Step {}
+
+    /**
+     * Make a host path read-only in the spawner thread's new mount namespace, which the init
+     * inherits: mount(path, path, MS_BIND|MS_REC) then mount_setattr(MOUNT_ATTR_RDONLY,
+     * AT_RECURSIVE), which leaves nosuid, nodev and the rest as they are. The init's own files
+     * (java, the JDK, the jars, JNA's library, the AOT cache) get this before it is spawned, so
+     * every handle on them that the container could reach (/proc/PID/exe, fd, map_files) is
+     * read-only.
+     */
+    record ReadonlyBind(String path) implements Step {}
 
     /** Bring a network interface up (ioctl SIOCSIFFLAGS IFF_UP), inside a new network namespace. */
     record LinkUp(String name) implements Step {}
@@ -117,6 +130,22 @@ public sealed interface Step {
 
     /** write(value) to /proc/self/oom_score_adj. */
     record WriteOomScoreAdj(int value) implements Step {}
+
+    /**
+     * Capabilities are per thread: strip them from every thread of the init but the calling
+     * one. glibc's setgroups, setresgid and setresuid act on every thread (its setxid
+     * broadcast), so with PR_SET_KEEPCAPS on this thread only, going to {@code uid}/{@code gid}
+     * leaves every other thread without capabilities; this thread then restores its
+     * effective set and goes back to root with the raw, per-thread system calls. From here on
+     * the credential steps use the per-thread calls only.
+     */
+    record ClearThreadCapabilities(long uid, long gid) implements Step {}
+
+    /**
+     * Reads CapPrm, CapEff and CapAmb of every other thread of the init from a procfs of its
+     * own (fsopen/fsmount, attached nowhere and closed at once) and fails if any is not empty.
+     */
+    record CheckThreadCapabilities() implements Step {}
 
     /** prctl(PR_CAPBSET_DROP) for each capability named. */
     record CapbsetDrop(List<String> caps) implements Step {}

@@ -19,6 +19,8 @@ public final class StepText {
             case Step.Unshare s -> "unshare(" + flags(s.types().stream().map(StepText::cloneFlag).toList()) + ")";
             case Step.Setns s -> "setns(open(" + q(s.path()) + "), " + cloneFlag(s.type()) + ")";
             case Step.Spawn s -> "posix_spawn(" + String.join(" ", s.argv()) + (s.terminal() ? ") with a pseudo-terminal on 0,1,2" : ")");
+            case Step.ReadonlyBind s -> "mount(" + q(s.path()) + ", " + q(s.path())
+                    + ", NULL, MS_BIND|MS_REC, NULL) + mount_setattr(AT_RECURSIVE, set=MOUNT_ATTR_RDONLY)";
             case Step.LinkUp s -> "ioctl(SIOCSIFFLAGS, " + q(s.name()) + ", IFF_UP)";
             case Step.Mount s -> "mount(" + q(s.source()) + ", " + q(s.target()) + ", " + q(s.fstype()) + ", "
                     + flags(s.flags()) + ", " + q(s.data()) + ")";
@@ -41,6 +43,10 @@ public final class StepText {
             case Step.OpenConsole s -> "open(\"/dev/ptmx\"); dup2(slave, 0..2); setsid(); ioctl(0, TIOCSCTTY); sendmsg(console socket, SCM_RIGHTS master)";
             case Step.Setrlimit s -> "prlimit(0, " + s.resource() + ", {soft=" + limit(s.soft()) + ", hard=" + limit(s.hard()) + "})";
             case Step.WriteOomScoreAdj s -> "write(\"/proc/self/oom_score_adj\", \"" + s.value() + "\")";
+            case Step.ClearThreadCapabilities s -> "setgroups([]) + setresgid(" + s.gid() + ") + setresuid(" + s.uid()
+                    + ") in every thread (glibc setxid, PR_SET_KEEPCAPS here), then capset + raw setresgid(0) + setresuid(0) in this thread";
+            case Step.CheckThreadCapabilities s ->
+                    "check that every other thread has CapPrm = CapEff = CapAmb = 0 (fsopen(\"proc\") + fsmount, self/task/*/status)";
             case Step.CapbsetDrop s -> "prctl(PR_CAPBSET_DROP, " + list(s.caps()) + ")";
             case Step.SetKeepCaps s -> "prctl(PR_SET_KEEPCAPS, " + (s.keep() ? 1 : 0) + ")";
             case Step.Setgroups s -> "setgroups(" + s.gids() + ")";

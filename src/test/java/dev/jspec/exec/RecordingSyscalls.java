@@ -18,6 +18,10 @@ class RecordingSyscalls implements Syscalls {
     /** Descriptors the fake hands out, and the path each one names. */
     final Map<Integer, String> fds = new HashMap<>();
     private int nextFd = 100;
+    /** What capget answers: {effective, permitted, inheritable}. */
+    long[] capabilities = {0x1ffL, 0x1ffL, 0};
+    /** What threadStatuses answers; the calling thread is 7. */
+    Map<Integer, String> threads = Map.of(7, "Name:\tjava\nCapPrm:\t00000000000001ff\nCapEff:\t00000000000001ff\nCapAmb:\t0000000000000000\n");
 
     /** Fail every call whose recorded text starts with {@code prefix}, with {@code errno}. */
     RecordingSyscalls failOn(String prefix, int errno) {
@@ -178,6 +182,10 @@ class RecordingSyscalls implements Syscalls {
     @Override public void setgroups(List<Long> gids) { record("setgroups " + gids); }
     @Override public void setresgid(long gid) { record("setresgid " + gid); }
     @Override public void setresuid(long uid) { record("setresuid " + uid); }
+    @Override public void setxidAllThreads(long uid, long gid) { record("setxid_all_threads " + uid + " " + gid); }
+    @Override public long[] capget() { record("capget"); return capabilities.clone(); }
+    @Override public int gettid() { return 7; }
+    @Override public Map<Integer, String> threadStatuses() { record("thread_statuses"); return threads; }
     @Override public void umask(int mask) { record("umask " + Integer.toOctalString(mask)); }
     @Override public void capset(long effective, long permitted, long inheritable) {
         record("capset 0x" + Long.toHexString(effective) + " 0x" + Long.toHexString(permitted) + " 0x" + Long.toHexString(inheritable));

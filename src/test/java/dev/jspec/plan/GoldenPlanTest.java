@@ -64,7 +64,7 @@ class GoldenPlanTest {
     /** The plan as {@code jspec plan} prints it, with nothing from the machine that runs the test. */
     static String render(String name, dev.jspec.spec.Spec spec) {
         String bundleDir = "/bundles/" + name;
-        PlanContext ctx = new PlanContext(name, bundleDir, SpecFixture.HYBRID);
+        PlanContext ctx = new PlanContext(name, bundleDir, SpecFixture.HYBRID.withInitFiles(SpecFixture.INIT_FILES));
         Planner.Planned planned = Planner.planWithNotes(spec, ctx);
         return "jspec plan for bundle " + bundleDir + " (id " + name + "), cgroups: " + PlanText.cgroupLayout(ctx.host()) + "\n"
                 + PlanText.render(planned.plan(), planned.notes());

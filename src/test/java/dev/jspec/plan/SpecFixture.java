@@ -12,6 +12,10 @@ public final class SpecFixture {
     public static final String BUNDLE = "/bundles/test";
     public static final List<String> INIT = List.of("/usr/bin/java", "-cp", "jspec.jar", "dev.jspec.init.InitMain");
 
+    /** What the init maps on a typical host, made read-only for it (see {@code InitFiles}). */
+    public static final List<String> INIT_FILES = List.of("/usr/lib/jvm/java-25", "/opt/jspec/jspec.jar",
+            "/opt/jspec/lib/jna.jar", "/opt/jspec/native/libjnidispatch.so", "/usr/lib/x86_64-linux-gnu/libc.so.6");
+
     /** These machines: v1 controllers beside an empty cgroup2 mount. */
     public static final HostFacts HYBRID = new HostFacts(HostFacts.CgroupLayout.HYBRID, Map.of(
             "cpu", "/sys/fs/cgroup/cpu", "cpuacct", "/sys/fs/cgroup/cpuacct", "cpuset", "/sys/fs/cgroup/cpuset",
