@@ -222,8 +222,10 @@ class InitProtectionIT {
         Process aProcess = Jspec.start("run", "--pid-file", aPidFile.toString(), "--bundle", a.toString(), "pidshare-a");
         LinkedBlockingQueue<String> aOut = lines(aProcess.getInputStream());
 
-        Path held = Path.of(freezer, "jspec", "pidshare-b");
-        boolean madeParent = !Files.isDirectory(held.getParent());
+        // B's cgroup lives under a frozen parent the test makes: B's own cgroup is B's to make
+        // (jspec refuses to take over one that exists), and it starts frozen under this parent.
+        Path heldParent = Path.of(freezer, "jspec-it-held");
+        Path held = heldParent.resolve("pidshare-b");
         Process bProcess = null;
         List<String> failures = new ArrayList<>();
         List<String> waiting = List.of();
@@ -231,8 +233,8 @@ class InitProtectionIT {
         try {
             assertEquals("ready", aOut.poll(60, TimeUnit.SECONDS), "container A did not start");
             String aPid = Files.readString(aPidFile).strip();
-            Files.createDirectories(held);
-            Files.writeString(held.resolve("freezer.state"), "FROZEN");
+            Files.createDirectories(heldParent);
+            Files.writeString(heldParent.resolve("freezer.state"), "FROZEN");
             Path b = Files.createDirectories(work.resolve("pidshare-b"));
             Files.writeString(b.resolve("config.yaml"), """
                     ociVersion: 1.2.0
@@ -249,6 +251,7 @@ class InitProtectionIT {
                       - {destination: /proc, type: proc, source: proc}
                     linux:
                       namespaces: [{type: pid, path: /proc/%s/ns/pid}, {type: mount}, {type: uts}, {type: ipc}, {type: network}]
+                      cgroupsPath: /jspec-it-held/pidshare-b
                     """.formatted(TestBundles.rootfs(), aPid));
             Path bPidFile = work.resolve("pidshare-b.pid");
             assertEquals(0, new ProcessBuilder("mkfifo", bPidFile.toString()).start().waitFor());
@@ -272,8 +275,8 @@ class InitProtectionIT {
             Files.writeString(aRootfs.resolve("go2"), "");
             frozen = untilDone(aOut);
         } finally {
-            if (Files.isDirectory(held)) {
-                Files.writeString(held.resolve("freezer.state"), "THAWED");
+            if (Files.isDirectory(heldParent)) {
+                Files.writeString(heldParent.resolve("freezer.state"), "THAWED");
             }
             int bExit = bProcess == null ? -1 : waitFor(bProcess);
             for (String f : List.of("go1", "go2", "end")) {
@@ -282,15 +285,8 @@ class InitProtectionIT {
             int aExit = waitFor(aProcess);
             Jspec.run("delete", "--force", "pidshare-b");
             Jspec.run("delete", "--force", "pidshare-a");
-            if (Files.isDirectory(held)) {
-                Files.delete(held);
-            }
-            if (madeParent && Files.isDirectory(held.getParent())) {
-                try {
-                    Files.delete(held.getParent());
-                } catch (IOException ignored) {
-                    // Some container holds it now.
-                }
+            if (Files.isDirectory(heldParent)) {
+                Files.delete(heldParent);
             }
             assertEquals(0, bExit, "container B");
             assertEquals(0, aExit, "container A");
@@ -355,6 +351,10 @@ class InitProtectionIT {
     /** The pid of the init in the frozen cgroup, once every one of its threads is frozen. */
     private static String waitUntilFrozen(Path cgroup) throws Exception {
         for (int i = 0; i < 600; i++) {
+            if (!Files.isDirectory(cgroup)) {
+                Thread.sleep(50);
+                continue;
+            }
             String procs = Files.readString(cgroup.resolve("cgroup.procs")).strip();
             if (!procs.isEmpty() && Files.readString(cgroup.resolve("freezer.state")).strip().equals("FROZEN")) {
                 return procs.split("\n")[0];
