@@ -197,7 +197,7 @@ class SeccompIT {
         Jspec.Result r = run("sc-engine-" + noNewPrivileges, noNewPrivileges, profile,
                 "echo ok; ls /; linux32 true && echo personality; unshare -n true; echo \"unshare $?\"");
         assertEquals(0, r.exit(), r.toString());
-        assertTrue(r.out().startsWith("ok\nbin\ndev\netc\n") && r.out().endsWith("personality\nunshare 1\n"), r.toString());
+        assertTrue(r.out().startsWith("ok\n") && r.out().contains("\nbin\n") && r.out().contains("\netc\n") && r.out().endsWith("personality\nunshare 1\n"), r.toString());
         assertTrue(r.err().contains(EPERM), r.toString());
     }
 
@@ -213,7 +213,7 @@ class SeccompIT {
                 + "\ncapabilities: {bounding: [" + caps + "], effective: [" + caps + "], permitted: [" + caps + "]}",
                 profile, "echo ok; ls /; grep Seccomp: /proc/self/status; unshare -n true; echo \"unshare $?\"");
         assertEquals(0, r.exit(), r.toString());
-        assertTrue(r.out().startsWith("ok\nbin\ndev\netc\n") && r.out().endsWith("Seccomp:\t2\nunshare 1\n"), r.toString());
+        assertTrue(r.out().startsWith("ok\n") && r.out().contains("\nbin\n") && r.out().contains("\netc\n") && r.out().endsWith("Seccomp:\t2\nunshare 1\n"), r.toString());
     }
 
     @Test
