@@ -64,6 +64,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-d", "--detach"}, description = "Start the container and return; `jspec delete ID` removes it later.")
     boolean detach;
 
+    @Option(names = "--preserve-fds", paramLabel = "N",
+            description = "Pass N more descriptors to the program: jspec's own 3 to 3+N-1, as they are (default 0).")
+    int preserveFds;
+
     @Option(names = "--pid-file", paramLabel = "FILE", description = "Write the container's process ID to FILE.")
     Path pidFile;
 
@@ -86,6 +90,10 @@ final class RunCommand implements Callable<Integer> {
             err.println("jspec: " + target + " is not a bundle: no " + String.join(", ", BundleLoader.CONFIG_NAMES)
                     + " there");
             return ExitCodes.START_FAILED;
+        }
+        if (preserveFds < 0 || preserveFds > 1000) {
+            err.println("jspec: --preserve-fds " + preserveFds + " is out of range (0 to 1000)");
+            return ExitCodes.USAGE;
         }
         String badId = ContainerId.problem(id);
         if (badId != null) {
@@ -122,7 +130,7 @@ final class RunCommand implements Callable<Integer> {
             err.println("jspec: " + unsupported);
             return ExitCodes.START_FAILED;
         }
-        Plan plan = Planner.plan(loaded.spec(), new PlanContext(id, loaded.bundleDir().toString(), host));
+        Plan plan = Planner.plan(loaded.spec(), new PlanContext(id, loaded.bundleDir().toString(), host, preserveFds));
 
         // Handlers go in before anything is made: a signal during start-up must not kill
         // jspec halfway and orphan a container. Until the init exists, signals wait.

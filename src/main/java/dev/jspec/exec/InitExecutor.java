@@ -49,14 +49,22 @@ public final class InitExecutor {
     /** Whether the plan has the parent forward a seccomp listener descriptor to an agent. */
     private boolean seccompListener;
 
+    /** Where the parent put the console and seccomp sockets. */
+    private final InitFds fds;
+
     public InitExecutor(Syscalls sys) {
-        this(sys, null);
+        this(sys, null, InitFds.DEFAULT);
+    }
+
+    public InitExecutor(Syscalls sys, Libseccomp seccomp) {
+        this(sys, seccomp, InitFds.DEFAULT);
     }
 
     /** {@code seccomp} null: libseccomp is loaded when a plan first needs it (the init loads it before pivot_root). */
-    public InitExecutor(Syscalls sys, Libseccomp seccomp) {
+    public InitExecutor(Syscalls sys, Libseccomp seccomp, InitFds fds) {
         this.sys = sys;
         this.seccomp = seccomp;
+        this.fds = fds;
     }
 
     /**
@@ -260,9 +268,6 @@ public final class InitExecutor {
         return new IllegalStateException(step.getClass().getSimpleName() + " is a parent step");
     }
 
-    /** The descriptor the parent passes the console socket on, when the process has a terminal. */
-    public static final int CONSOLE_FD = 5;
-
     private void openConsole() {
         int[] pty = sys.openPty();
         for (int fd = 0; fd <= 2; fd++) {
@@ -273,7 +278,7 @@ public final class InitExecutor {
         }
         sys.setsid();
         sys.setControllingTerminal(0);
-        sys.sendFd(CONSOLE_FD, pty[0]);
+        sys.sendFd(fds.console(), pty[0]);
         sys.close(pty[0]);
     }
 
@@ -326,9 +331,6 @@ public final class InitExecutor {
         }
     }
 
-    /** The descriptor the parent passes the seccomp socket on, when a filter's listener goes to an agent. */
-    public static final int SECCOMP_FD = 6;
-
     private void loadSeccomp(Step.Seccomp s) {
         if (seccomp == null) {
             seccomp = NativeLibseccomp.load();
@@ -341,7 +343,7 @@ public final class InitExecutor {
         // listenerPath) it is closed here, and the kernel fails the notifying calls with ENOSYS.
         try {
             if (seccompListener) {
-                sys.sendFd(SECCOMP_FD, listener);
+                sys.sendFd(fds.seccomp(), listener);
             }
         } finally {
             sys.close(listener);

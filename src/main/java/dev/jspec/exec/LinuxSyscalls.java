@@ -758,12 +758,23 @@ public final class LinuxSyscalls implements Syscalls {
             LibC.posix_spawn_file_actions_init(actions);
             try {
                 int highest = 2;
+                int scratch = 2;
                 for (int i = 0; i < dup2s.length; i += 2) {
-                    int rc = LibC.posix_spawn_file_actions_adddup2(actions, dup2s[i], dup2s[i + 1]);
-                    if (rc != 0) {
-                        throw new SyscallException("posix_spawn_file_actions_adddup2", rc);
-                    }
                     highest = Math.max(highest, dup2s[i + 1]);
+                    scratch = Math.max(scratch, Math.max(dup2s[i], dup2s[i + 1]));
+                }
+                // Through descriptors above every source and target, so that no dup2 overwrites
+                // one a later dup2 still reads (a preserved fd 10 and a pipe at 10, say).
+                scratch++;
+                for (int pass = 0; pass < 2; pass++) {
+                    for (int i = 0; i < dup2s.length; i += 2) {
+                        int from = pass == 0 ? dup2s[i] : scratch + i / 2;
+                        int to = pass == 0 ? scratch + i / 2 : dup2s[i + 1];
+                        int rc = LibC.posix_spawn_file_actions_adddup2(actions, from, to);
+                        if (rc != 0) {
+                            throw new SyscallException("posix_spawn_file_actions_adddup2", rc);
+                        }
+                    }
                 }
                 // Nothing else of this process reaches the child: not the JVM's jars (the JDK
                 // opens them without O_CLOEXEC, through the host's writable mounts), and not

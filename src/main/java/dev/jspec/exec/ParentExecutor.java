@@ -2,7 +2,6 @@ package dev.jspec.exec;
 
 import dev.jspec.cgroup.DeviceFilter;
 import dev.jspec.cli.ExitCodes;
-import dev.jspec.init.InitMain;
 import dev.jspec.plan.Actor;
 import dev.jspec.plan.Plan;
 import dev.jspec.plan.PlanCodec;
@@ -236,17 +235,23 @@ public final class ParentExecutor {
         // socket on the host is out of its reach: it comes back here to be forwarded.
         boolean forwardsListener = plan.entries().stream().anyMatch(e -> e.step() instanceof Step.SeccompListener);
         int[] seccomp = forwardsListener ? sys.socketpair() : null;
-        List<Integer> moves = new ArrayList<>(List.of(stdio.in(), 0, stdio.out(), 1, stdio.err(), 2,
-                planPipe[0], InitMain.PLAN_FD, statusPipe[1], InitMain.STATUS_FD));
+        // The caller's preserved descriptors keep their numbers; the init's own follow them.
+        InitFds fds = InitFds.after(s.preservedFds());
+        List<Integer> moves = new ArrayList<>(List.of(stdio.in(), 0, stdio.out(), 1, stdio.err(), 2));
+        for (int fd = 3; fd < fds.base(); fd++) {
+            moves.addAll(List.of(fd, fd));
+        }
+        moves.addAll(List.of(planPipe[0], fds.plan(), statusPipe[1], fds.status()));
         if (console != null) {
-            moves.addAll(List.of(console[1], InitExecutor.CONSOLE_FD));
+            moves.addAll(List.of(console[1], fds.console()));
         }
         if (seccomp != null) {
-            moves.addAll(List.of(seccomp[1], InitExecutor.SECCOMP_FD));
+            moves.addAll(List.of(seccomp[1], fds.seccomp()));
         }
         int[] dup2s = moves.stream().mapToInt(Integer::intValue).toArray();
+        List<String> env = fds.equals(InitFds.DEFAULT) ? List.of() : List.of(InitFds.ENV + "=" + fds.base());
         try {
-            initPid = sys.spawn(s.argv().get(0), s.argv(), List.of(), dup2s);
+            initPid = sys.spawn(s.argv().get(0), s.argv(), env, dup2s);
             if (console != null) {
                 consoleSocket = console[0];
             }

@@ -2,6 +2,7 @@ package dev.jspec.init;
 
 import dev.jspec.cli.ExitCodes;
 import dev.jspec.exec.InitExecutor;
+import dev.jspec.exec.InitFds;
 import dev.jspec.exec.LinuxSyscalls;
 import dev.jspec.exec.StepFailure;
 import dev.jspec.exec.Syscalls;
@@ -15,9 +16,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The container's init: PID 1 of the new PID namespace until it execs the user's program.
- * It reads the plan from descriptor {@value #PLAN_FD} (the parent writes it once the init
- * has joined its cgroups), runs the INIT steps, and reports a failure on descriptor
- * {@value #STATUS_FD} as one line {@code E <exit code> <message>}. A successful execve
+ * It reads the plan from descriptor {@link InitFds#plan()} (3 unless the caller preserves
+ * descriptors), runs the INIT steps, and reports a failure on {@link InitFds#status()} as
+ * one line {@code E <exit code> <message>}. A successful execve
  * closes the status descriptor, which is how the parent learns the program started.
  *
  * <p>This class path is kept lean on purpose (jspec's own classes and JNA only): it is on
@@ -25,8 +26,9 @@ import java.nio.charset.StandardCharsets;
  */
 public final class InitMain {
 
-    public static final int PLAN_FD = 3;
-    public static final int STATUS_FD = 4;
+    private static final InitFds FDS = InitFds.fromEnvironment();
+    private static final int PLAN_FD = FDS.plan();
+    private static final int STATUS_FD = FDS.status();
 
     private InitMain() {}
 
@@ -94,7 +96,7 @@ public final class InitMain {
             }
         }
         try {
-            new InitExecutor(sys, seccomp).run(plan, number -> askParent(sys, number));
+            new InitExecutor(sys, seccomp, FDS).run(plan, number -> askParent(sys, number));
             report(sys, ExitCodes.START_FAILED, "jspec init: the plan has no execve step");
         } catch (StepFailure f) {
             report(sys, f.exitCode(), f.getMessage());

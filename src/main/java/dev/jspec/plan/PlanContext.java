@@ -5,5 +5,11 @@ package dev.jspec.plan;
  *
  * @param containerId the container's ID (names the default cgroup, {@code /jspec/<id>})
  * @param bundleDir the bundle's absolute path; relative {@code root.path} and bind sources resolve against it
+ * @param preserveFds how many of the caller's descriptors from 3 on the program gets (runc's {@code --preserve-fds})
  */
-public record PlanContext(String containerId, String bundleDir, HostFacts host) {}
+public record PlanContext(String containerId, String bundleDir, HostFacts host, int preserveFds) {
+
+    public PlanContext(String containerId, String bundleDir, HostFacts host) {
+        this(containerId, bundleDir, host, 0);
+    }
+}

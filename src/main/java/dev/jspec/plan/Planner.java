@@ -87,7 +87,8 @@ public final class Planner {
         } else if (!ctx.host().initFiles().isEmpty()) {
             notes.add("no mount namespace: the init's own files (java, the JDK, the jars) are not made read-only in its view");
         }
-        add(Actor.PARENT, new Step.Spawn(ctx.host().initCommand(), spec.process() != null && spec.process().terminal()));
+        add(Actor.PARENT, new Step.Spawn(ctx.host().initCommand(), spec.process() != null && spec.process().terminal(),
+                ctx.preserveFds()));
         cgroupLeaves = cgroups.leafDirs();
     }
 
@@ -449,7 +450,7 @@ public final class Planner {
         if (p.noNewPrivileges()) {
             add(Actor.INIT, new Step.SetNoNewPrivs());
         }
-        add(Actor.INIT, new Step.CloseFrom(3));
+        add(Actor.INIT, new Step.CloseFrom(3 + ctx.preserveFds()));
         if (seccomp != null && p.noNewPrivileges()) {
             seccomp(seccomp);
         }

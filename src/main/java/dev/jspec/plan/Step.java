@@ -50,7 +50,13 @@ public sealed interface Step {
      * posix_spawn of the init with this argv; its stdio is jspec's own unless a terminal is
      * requested, and it gets no other descriptor of jspec's but its two pipes.
      */
-    record Spawn(List<String> argv, boolean terminal) implements Step {}
+    record Spawn(List<String> argv, boolean terminal, int preservedFds) implements Step {
+
+        /** Spawn with no descriptors of the caller's passed through. */
+        public Spawn(List<String> argv, boolean terminal) {
+            this(argv, terminal, 0);
+        }
+    }
 
     /**
      * Make a host path read-only in the spawner thread's new mount namespace, which the init

@@ -18,7 +18,8 @@ public final class StepText {
             case Step.CgroupJoin s -> "write(cgroup.procs, <init pid>) in " + s.dirs().stream().map(StepText::q).collect(Collectors.joining(", "));
             case Step.Unshare s -> "unshare(" + flags(s.types().stream().map(StepText::cloneFlag).toList()) + ")";
             case Step.Setns s -> "setns(open(" + q(s.path()) + "), " + cloneFlag(s.type()) + ")";
-            case Step.Spawn s -> "posix_spawn(" + String.join(" ", s.argv()) + (s.terminal() ? ") with a pseudo-terminal on 0,1,2" : ")");
+            case Step.Spawn s -> "posix_spawn(" + String.join(" ", s.argv()) + (s.terminal() ? ") with a pseudo-terminal on 0,1,2" : ")")
+                    + (s.preservedFds() > 0 ? " passing fds 3.." + (2 + s.preservedFds()) + " through" : "");
             case Step.ReadonlyBind s -> "mount(" + q(s.path()) + ", " + q(s.path())
                     + ", NULL, MS_BIND|MS_REC, NULL) + mount_setattr(AT_RECURSIVE, set=MOUNT_ATTR_RDONLY)";
             case Step.LinkUp s -> "ioctl(SIOCSIFFLAGS, " + q(s.name()) + ", IFF_UP)";

@@ -192,4 +192,21 @@ class ParentExecutorTest {
                 f.getMessage());
         assertTrue(sys.calls.contains("kill 4242 9"), "the init is killed: " + sys.calls);
     }
+
+    @Test
+    void preservedDescriptorsKeepTheirNumbersAndTheInitsOwnFollowThem() throws Exception {
+        RecordingSyscalls sys = new RecordingSyscalls();
+        new ParentExecutor(sys, plan(new Step.Spawn(List.of("/java", "Init"), false, 2)), ParentExecutor.Stdio.INHERIT).start();
+        assertEquals(List.of(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 10, 5, 11, 6),
+                java.util.Arrays.stream(sys.spawnedDup2s).boxed().toList(), "caller's 3 and 4 as they are; plan 5, status 6");
+        assertEquals(List.of(InitFds.ENV + "=5"), sys.spawnedEnv);
+    }
+
+    @Test
+    void withoutPreservedDescriptorsTheInitGetsTheDefaultLayoutAndNoEnvironment() throws Exception {
+        RecordingSyscalls sys = new RecordingSyscalls();
+        new ParentExecutor(sys, plan(new Step.Spawn(List.of("/java", "Init"), false)), ParentExecutor.Stdio.INHERIT).start();
+        assertEquals(List.of(0, 0, 1, 1, 2, 2, 10, 3, 11, 4), java.util.Arrays.stream(sys.spawnedDup2s).boxed().toList());
+        assertEquals(List.of(), sys.spawnedEnv);
+    }
 }

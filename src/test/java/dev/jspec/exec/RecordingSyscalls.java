@@ -198,7 +198,13 @@ class RecordingSyscalls implements Syscalls {
         record("execve " + path + " " + argv);
         throw new ExecvedForTest();
     }
+    /** The last spawn's descriptor moves and environment. */
+    int[] spawnedDup2s;
+    List<String> spawnedEnv;
+
     @Override public int spawn(String path, List<String> argv, List<String> env, int[] dup2s) {
+        spawnedDup2s = dup2s;
+        spawnedEnv = env;
         record("spawn " + path);
         return nextPid;
     }

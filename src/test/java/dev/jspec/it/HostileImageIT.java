@@ -202,6 +202,32 @@ class HostileImageIT {
     }
 
     @Test
+    void preserveFdsPassesExactlyTheDescriptorsItNames() throws IOException, InterruptedException {
+        Files.writeString(work.resolve("three.txt"), "fd three\n");
+        Files.writeString(work.resolve("four.txt"), "fd four\n");
+        Path bundle = Files.createDirectories(work.resolve("bundle-fds"));
+        Files.writeString(bundle.resolve("config.yaml"), """
+                ociVersion: 1.2.0
+                root: {path: %s}
+                process:
+                  args: [sh, -c, 'cat <&3; cat <&4; if [ -e /proc/self/fd/5 ]; then echo fd 5 leaked; else echo fd 5 closed; fi']
+                  cwd: /
+                  env: [PATH=/bin]
+                mounts: [{destination: /proc, type: proc, source: proc}]
+                linux: {namespaces: [{type: pid}, {type: mount}]}
+                """.formatted(rootfs));
+        List<String> cmd = Jspec.command("run", "--root", Jspec.STATE_ROOT.toString(), "--preserve-fds", "2", "--bundle",
+                bundle.toString(), "fds");
+        String shell = "exec 3<" + work.resolve("three.txt") + " 4<" + work.resolve("four.txt") + " 5<" + victim.resolve("secret.txt")
+                + "; exec " + String.join(" ", cmd.stream().map(a -> "'" + a + "'").toList());
+        Process p = new ProcessBuilder("sh", "-c", shell).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertEquals("fd three\nfd four\nfd 5 closed\n", out);
+    }
+
+    @Test
     void noCapabilitiesInTheConfigMeansNone() throws IOException {
         Jspec.Result r = run("nocaps", "grep -E ^Cap /proc/self/status", PROC_AND_DEV, "");
         assertEquals(0, r.exit(), r.toString());

@@ -500,4 +500,12 @@ class PlannerTest {
         f.seccomp = new Spec.Seccomp("SCMP_ACT_ALLOW", null, List.of(), List.of(), "/run/agent.sock", null, List.of());
         assertTrue(all(plan(f), Step.SeccompListener.class).isEmpty());
     }
+
+    @Test
+    void preservedDescriptorsAreSpawnedThroughAndSurviveTheCloseRange() {
+        Plan plan = Planner.plan(SpecFixture.container().build(),
+                new PlanContext("test", SpecFixture.BUNDLE, SpecFixture.context().host(), 2));
+        assertEquals(2, all(plan, Step.Spawn.class).get(0).preservedFds());
+        assertEquals(List.of(new Step.CloseFrom(5)), all(plan, Step.CloseFrom.class));
+    }
 }
