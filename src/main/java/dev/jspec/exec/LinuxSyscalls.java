@@ -273,17 +273,22 @@ public final class LinuxSyscalls implements Syscalls {
         }
     }
 
+    /** Everything left to read on {@code fd}, as UTF-8. */
+    private static String readToEnd(int fd) throws LastErrorException {
+        StringBuilder out = new StringBuilder();
+        byte[] buf = new byte[4096];
+        long n;
+        while ((n = LibC.read(fd, buf, buf.length)) > 0) {
+            out.append(new String(buf, 0, (int) n, StandardCharsets.UTF_8));
+        }
+        return out.toString();
+    }
+
     @Override
     public String readFile(String path) {
         int fd = (int) check("open(\"" + path + "\")", () -> LibC.open(path, O_RDONLY | O_CLOEXEC, 0));
         try {
-            StringBuilder out = new StringBuilder();
-            byte[] buf = new byte[4096];
-            long n;
-            while ((n = LibC.read(fd, buf, buf.length)) > 0) {
-                out.append(new String(buf, 0, (int) n, StandardCharsets.UTF_8));
-            }
-            return out.toString();
+            return readToEnd(fd);
         } catch (LastErrorException e) {
             throw fail("read(\"" + path + "\")", e);
         } finally {
@@ -660,13 +665,7 @@ public final class LinuxSyscalls implements Syscalls {
             throw fail("openat(proc, \"self/task/".concat(tid).concat("/status\")"), e);
         }
         try {
-            StringBuilder out = new StringBuilder();
-            byte[] buf = new byte[4096];
-            long n;
-            while ((n = LibC.read(fd, buf, buf.length)) > 0) {
-                out.append(new String(buf, 0, (int) n, StandardCharsets.UTF_8));
-            }
-            return out.toString();
+            return readToEnd(fd);
         } catch (LastErrorException e) {
             if (e.getErrorCode() == Errno.ESRCH) {
                 return null;
