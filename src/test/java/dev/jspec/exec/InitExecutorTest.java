@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 class InitExecutorTest {
 
-    private static Plan initPlan(Step... steps) {
+    /** A plan of these INIT steps after one parent step, as the init receives it. */
+    static Plan initPlan(Step... steps) {
         List<Plan.Entry> entries = new ArrayList<>();
         entries.add(new Plan.Entry(Actor.PARENT, new Step.Unshare(List.of("pid"))));
         for (Step s : steps) {

@@ -20,12 +20,7 @@ class InitProtectionExecTest {
     private static final String SELF = "Name:\tjava\nCapPrm:\t000001ffffffffff\nCapEff:\t000001ffffffffff\nCapAmb:\t0000000000000000\n";
 
     private static Plan initPlan(Step... steps) {
-        List<Plan.Entry> entries = new ArrayList<>();
-        entries.add(new Plan.Entry(Actor.PARENT, new Step.Unshare(List.of("pid"))));
-        for (Step s : steps) {
-            entries.add(new Plan.Entry(Actor.INIT, s));
-        }
-        return new Plan(entries);
+        return InitExecutorTest.initPlan(steps);
     }
 
     @Test
