@@ -75,7 +75,8 @@ final class DeleteCommand implements Callable<Integer> {
         }
         Syscalls sys = new LinuxSyscalls();
         if (s.init().alive(sys)) {
-            if (!force) {
+            // A created container's init only waits for start: delete ends it, as runc's does.
+            if (!force && !s.status().equals("created")) {
                 err.println("jspec: container \"" + id + "\" is running; stop it first or use --force");
                 return ExitCodes.FAILURE;
             }

@@ -31,6 +31,8 @@ public final class Main implements Runnable {
         COMMANDS.put("plan", PlanCommand::new);
         COMMANDS.put("spec", SpecCommand::new);
         COMMANDS.put("run", RunCommand::new);
+        COMMANDS.put("create", CreateCommand::new);
+        COMMANDS.put("start", StartCommand::new);
         COMMANDS.put("state", StateCommand::new);
         COMMANDS.put("list", ListCommand::new);
         COMMANDS.put("events", EventsCommand::new);

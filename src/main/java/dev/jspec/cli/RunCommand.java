@@ -71,6 +71,16 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--pid-file", paramLabel = "FILE", description = "Write the container's process ID to FILE.")
     Path pidFile;
 
+    @Option(names = "--console-socket", paramLabel = "SOCKET",
+            description = "With process.terminal: send the terminal's master to this unix socket (SCM_RIGHTS), as runc does.")
+    String consoleSocket;
+
+    @Option(names = "--no-pivot", description = "Accepted for runc's callers; jspec always uses pivot_root.")
+    boolean noPivot;
+
+    @Option(names = "--no-new-keyring", description = "Accepted for runc's callers; jspec makes no session keyring.")
+    boolean noNewKeyring;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -91,108 +101,25 @@ final class RunCommand implements Callable<Integer> {
                     + " there");
             return ExitCodes.START_FAILED;
         }
-        if (preserveFds < 0 || preserveFds > 1000) {
-            err.println("jspec: --preserve-fds " + preserveFds + " is out of range (0 to 1000)");
-            return ExitCodes.USAGE;
+        Launch launch = new Launch(id, bundleDir, preserveFds, pidFile, consoleSocket, false, err);
+        int prepared = launch.prepare(detach);
+        if (prepared != ExitCodes.OK) {
+            return prepared;
         }
-        String badId = ContainerId.problem(id);
-        if (badId != null) {
-            err.println("jspec: " + badId);
-            return ExitCodes.START_FAILED;
-        }
-
-        LoadedBundle loaded;
-        try {
-            loaded = BundleLoader.load(bundleDir);
-        } catch (ConfigException e) {
-            for (Diagnostic d : e.diagnostics()) {
-                err.println(d);
-            }
-            return ExitCodes.CONFIG_ERROR;
-        } catch (UncheckedIOException e) {
-            // No bundle there, or no config in it: the container never started.
-            err.println("jspec: " + e.getMessage());
-            return ExitCodes.START_FAILED;
-        }
-        for (Diagnostic w : loaded.warnings()) {
-            err.println(w);
-        }
-        HostFacts host = Hosts.current();
-        String unsupported = Preflight.unsupported(loaded.spec());
-        if (unsupported == null) {
-            unsupported = Preflight.unsupportedOnThisHost(loaded.spec(), host);
-        }
-        if (unsupported == null && detach && loaded.spec().process().terminal()) {
-            // The terminal's master lives in this process: detaching would hang up the container.
-            unsupported = "a container with terminal: true cannot run detached (no --console-socket yet); run it in the foreground";
-        }
-        if (unsupported != null) {
-            err.println("jspec: " + unsupported);
-            return ExitCodes.START_FAILED;
-        }
-        Plan plan = Planner.plan(loaded.spec(), new PlanContext(id, loaded.bundleDir().toString(), host, preserveFds));
-
         // Handlers go in before anything is made: a signal during start-up must not kill
         // jspec halfway and orphan a container. Until the init exists, signals wait.
         PendingSignals signals = new PendingSignals();
         Signals.forward(FORWARDED_SIGNALS, signals::deliver);
-
-        StateStore store = Main.stateStore();
-        try {
-            store.reserve(id);
-        } catch (IOException e) {
-            err.println("jspec: " + e.getMessage());
-            return ExitCodes.START_FAILED;
+        int started = launch.start();
+        if (started != ExitCodes.OK || detach) {
+            return started;
         }
-        // Recorded before anything is made, so that `jspec delete` can clean up even after
-        // jspec itself was killed halfway through the start.
-        try {
-            store.write(state(id, "creating", new InitProcess(0, 0), loaded, CgroupCleanup.of(plan), Map.of()));
-        } catch (IOException e) {
-            store.remove(id);
-            err.println("jspec: cannot record the container's state: " + e.getMessage());
-            return ExitCodes.START_FAILED;
-        }
-        Syscalls sys = new LinuxSyscalls();
-        ParentExecutor executor = new ParentExecutor(sys, plan, ParentExecutor.Stdio.INHERIT);
-        int pid;
-        try {
-            pid = executor.spawn();
-            // The init is this process's unreaped child, so its pid cannot have been reused yet:
-            // its start time read now is the one that tells it apart later.
-            InitProcess init = InitProcess.of(sys, pid);
-            CgroupCleanup owned = executor.cleanup();
-            Map<String, Long> inodes = CgroupOwnership.inodes(owned.containerDirs());
-            // The pid file and state exist before the program runs, as runc's create makes them.
-            store.write(state(id, "created", init, loaded, owned, inodes));
-            if (pidFile != null) {
-                Files.writeString(pidFile, Integer.toString(pid));
-            }
-            executor.release();
-            store.write(state(id, "running", init, loaded, owned, inodes));
-        } catch (StepFailure f) {
-            cleanUpFailedStart(store, id);
-            err.println("jspec: " + f.getMessage());
-            return f.exitCode();
-        } catch (IOException e) {
-            executor.rollback();
-            cleanUpFailedStart(store, id);
-            err.println("jspec: cannot record the container's state: " + e.getMessage());
-            return ExitCodes.START_FAILED;
-        } catch (RuntimeException e) {
-            executor.rollback();
-            cleanUpFailedStart(store, id);
-            throw e;
-        }
-        if (detach) {
-            return ExitCodes.OK;
-        }
-        return waitForExit(sys, executor, store, id, pid, signals, err);
+        return waitForExit(launch.sys(), launch.executor(), Main.stateStore(), id, launch.pid(), signals, err);
     }
 
     private int waitForExit(Syscalls sys, ParentExecutor executor, StateStore store, String id, int pid,
             PendingSignals signals, PrintWriter err) {
-        TerminalProxy terminal = executor.ptyMaster() >= 0 ? new TerminalProxy(sys, executor.ptyMaster()) : null;
+        TerminalProxy terminal = consoleSocket == null && executor.ptyMaster() >= 0 ? new TerminalProxy(sys, executor.ptyMaster()) : null;
         Thread output = terminal != null ? terminal.start() : null;
         signals.target((name, number) -> {
             if (name.equals("WINCH") && terminal != null) {
@@ -222,23 +149,6 @@ final class RunCommand implements Callable<Integer> {
         executor.removeCgroups(err::println);
         store.remove(id);
         return ExitStatus.toExitCode(status);
-    }
-
-    private static ContainerState state(String id, String status, InitProcess init, LoadedBundle loaded, CgroupCleanup cgroups,
-            Map<String, Long> inodes) {
-        return new ContainerState(id, status, init.pid(), init.startTime(), loaded.bundleDir().toString(),
-                cgroups.containerDirs(), cgroups.parentDirs(), inodes);
-    }
-
-    private void cleanUpFailedStart(StateStore store, String id) {
-        store.remove(id);
-        if (pidFile != null) {
-            try {
-                Files.deleteIfExists(pidFile);
-            } catch (IOException ignored) {
-                // Nothing more to do about it.
-            }
-        }
     }
 
     /** Signals that arrive before the container's init exists, delivered once it does. */

@@ -49,6 +49,11 @@ public final class InitExecutor {
     /** Whether the plan has the parent forward a seccomp listener descriptor to an agent. */
     private boolean seccompListener;
 
+    private Parent parent;
+    private Plan plan;
+    /** The program's path, found before the init waits for `jspec start` (so that create fails on a missing one). */
+    private String program;
+
     /** Where the parent put the console and seccomp sockets. */
     private final InitFds fds;
 
@@ -73,6 +78,9 @@ public final class InitExecutor {
      */
     public interface Parent {
         void runStepsFrom(int number) throws StepFailure;
+
+        /** The container is created (see {@link Step.AwaitStart}); the parent may go away after this. */
+        default void created() {}
     }
 
     /** Runs every INIT entry; returns only if the plan has no Execve (tests), else execs or throws. */
@@ -93,6 +101,8 @@ public final class InitExecutor {
             proc = -1; // said when a step needs it
         }
         seccompListener = entries.stream().anyMatch(e -> e.step() instanceof Step.SeccompListener);
+        this.parent = parent;
+        this.plan = plan;
         boolean started = false;
         for (int i = 0; i < entries.size(); i++) {
             Plan.Entry e = entries.get(i);
@@ -179,6 +189,7 @@ public final class InitExecutor {
             case Step.SetNoNewPrivs s -> sys.prctl(PR_SET_NO_NEW_PRIVS, 1, 0);
             case Step.Seccomp s -> loadSeccomp(s);
             case Step.CloseFrom s -> sys.closeRangeCloexec(s.first());
+            case Step.AwaitStart s -> awaitStart();
             case Step.Execve s -> execve(s);
             case Step.CgroupMkdir s -> throw wrongActor(step);
             case Step.CgroupCopyFromParent s -> throw wrongActor(step);
@@ -555,7 +566,38 @@ public final class InitExecutor {
         }
     }
 
+    /**
+     * Finds the program first, so that a create fails on a missing one; then says the
+     * container is created and blocks on the exec FIFO until `jspec start` opens it.
+     */
+    private void awaitStart() {
+        Step.Execve exec = plan.entries().stream().map(Plan.Entry::step).filter(Step.Execve.class::isInstance)
+                .map(Step.Execve.class::cast).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the plan awaits start but has no execve step"));
+        program = resolve(exec);
+        parent.created();
+        int fifo = sys.reopenForWrite(procfs(), fds.execFifo());
+        try {
+            sys.writeAll(fifo, new byte[] {'0'});
+        } finally {
+            sys.close(fifo);
+        }
+        sys.close(fds.execFifo());
+    }
+
     private void execve(Step.Execve s) {
+        String path = program != null ? program : resolve(s);
+        try {
+            sys.execve(path, s.argv(), s.env());
+        } catch (SyscallException e) {
+            int code = e.errno() == Errno.ENOENT ? ExitCodes.NOT_FOUND : ExitCodes.NOT_EXECUTABLE;
+            throw new ProgramNotRunnable("execve(\"" + path + "\"): " + Errno.describe(e.errno())
+                    + (e.errno() == Errno.ENOENT ? " (its interpreter or a library is missing?)" : ""), code);
+        }
+    }
+
+    /** The program's path in the container, found through PATH as execvp(3) finds it. */
+    private String resolve(Step.Execve s) {
         if (s.argv().isEmpty()) {
             throw new ProgramNotRunnable("no program to run: process.args is empty", ExitCodes.NOT_FOUND);
         }
@@ -567,13 +609,7 @@ public final class InitExecutor {
             case DIRECTORY -> throw new ProgramNotRunnable("\"" + path + "\" is a directory", ExitCodes.NOT_EXECUTABLE);
             default -> { }
         }
-        try {
-            sys.execve(path, s.argv(), s.env());
-        } catch (SyscallException e) {
-            int code = e.errno() == Errno.ENOENT ? ExitCodes.NOT_FOUND : ExitCodes.NOT_EXECUTABLE;
-            throw new ProgramNotRunnable("execve(\"" + path + "\"): " + Errno.describe(e.errno())
-                    + (e.errno() == Errno.ENOENT ? " (its interpreter or a library is missing?)" : ""), code);
-        }
+        return path;
     }
 
     private String lookPath(String program, List<String> env) {

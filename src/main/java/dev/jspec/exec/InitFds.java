@@ -44,4 +44,9 @@ public record InitFds(int base) {
     public int seccomp() {
         return base + 3;
     }
+
+    /** The exec FIFO (O_PATH), when the init waits for `jspec start`. */
+    public int execFifo() {
+        return base + 4;
+    }
 }

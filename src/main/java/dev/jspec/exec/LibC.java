@@ -83,6 +83,11 @@ final class LibC {
 
     static native int close(int fd) throws LastErrorException;
 
+    /** poll(struct pollfd *, nfds, timeout); a pollfd is {int fd; short events; short revents}. */
+    static native int poll(byte[] fds, long nfds, int timeout) throws LastErrorException;
+
+    static native int mkfifo(String path, int mode) throws LastErrorException;
+
     static native long read(int fd, byte[] buf, long count) throws LastErrorException;
 
     static native long write(int fd, byte[] buf, long count) throws LastErrorException;

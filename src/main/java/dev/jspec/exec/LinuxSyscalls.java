@@ -303,6 +303,36 @@ public final class LinuxSyscalls implements Syscalls {
     }
 
     @Override
+    public int reopenForWrite(int procFd, int fd) {
+        String path = "self/fd/" + fd;
+        return (int) check("openat(proc, \"" + path + "\", O_WRONLY)", () -> LibC.openat(procFd, path, O_WRONLY | O_CLOEXEC, 0));
+    }
+
+    @Override
+    public int pollIn(int fd, int timeoutMillis) {
+        byte[] pollfd = new byte[8];
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(pollfd).order(java.nio.ByteOrder.nativeOrder());
+        b.putInt(0, fd).putShort(4, (short) 1);
+        while (true) {
+            try {
+                if (LibC.poll(pollfd, 1, timeoutMillis) == 0) {
+                    return 0;
+                }
+                return b.getShort(6) & 0xffff;
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != Errno.EINTR) {
+                    throw fail("poll(" + fd + ")", e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void mkfifo(String path, int mode) {
+        check("mkfifo(\"" + path + "\")", () -> LibC.mkfifo(path, mode));
+    }
+
+    @Override
     public void chdir(String path) {
         check("chdir(\"" + path + "\")", () -> LibC.chdir(path));
     }

@@ -101,10 +101,21 @@ public final class ParentExecutor {
         }
     }
 
-    /** The second half of {@link #start}: the init gets its plan; returns once the program runs. */
-    public void release() throws StepFailure {
+    /** Where {@link #release} left the container. */
+    public enum Outcome {
+        /** The program runs: the init exec'd it. */
+        RUNNING,
+        /** Everything but the program is ready; the init waits on the exec FIFO for `jspec start`. */
+        CREATED
+    }
+
+    /**
+     * The second half of {@link #start}: the init gets its plan; returns once the program
+     * runs, or once the container is created when the plan awaits `jspec start`.
+     */
+    public Outcome release() throws StepFailure {
         try {
-            handOver();
+            return handOver();
         } catch (StepFailure f) {
             rollback();
             throw f;
@@ -235,6 +246,10 @@ public final class ParentExecutor {
         // socket on the host is out of its reach: it comes back here to be forwarded.
         boolean forwardsListener = plan.entries().stream().anyMatch(e -> e.step() instanceof Step.SeccompListener);
         int[] seccomp = forwardsListener ? sys.socketpair() : null;
+        // create: the exec FIFO the init waits on, as an O_PATH descriptor (see Step.AwaitStart).
+        String fifoPath = plan.entries().stream().map(Plan.Entry::step).filter(Step.AwaitStart.class::isInstance)
+                .map(st -> ((Step.AwaitStart) st).fifo()).findFirst().orElse(null);
+        int fifo = fifoPath != null ? sys.openPath(fifoPath) : -1;
         // The caller's preserved descriptors keep their numbers; the init's own follow them.
         InitFds fds = InitFds.after(s.preservedFds());
         List<Integer> moves = new ArrayList<>(List.of(stdio.in(), 0, stdio.out(), 1, stdio.err(), 2));
@@ -247,6 +262,9 @@ public final class ParentExecutor {
         }
         if (seccomp != null) {
             moves.addAll(List.of(seccomp[1], fds.seccomp()));
+        }
+        if (fifo >= 0) {
+            moves.addAll(List.of(fifo, fds.execFifo()));
         }
         int[] dup2s = moves.stream().mapToInt(Integer::intValue).toArray();
         List<String> env = fds.equals(InitFds.DEFAULT) ? List.of() : List.of(InitFds.ENV + "=" + fds.base());
@@ -267,6 +285,9 @@ public final class ParentExecutor {
             }
             sys.close(planPipe[0]);
             sys.close(statusPipe[1]);
+            if (fifo >= 0) {
+                sys.close(fifo);
+            }
             if (console != null) {
                 sys.close(console[1]);
                 if (consoleSocket < 0) {
@@ -277,34 +298,29 @@ public final class ParentExecutor {
     }
 
     /**
-     * Sends the plan (its length on a line, then the JSON) and serves the init until it
-     * execs: a line {@code P n} asks the parent to run its steps from step n (the init waits
-     * for a {@code G} back), {@code E code message} reports a failure, and end of file means
-     * the execve succeeded.
+     * Sends the plan and serves the init (see {@link InitProtocol}) until it has exec'd the
+     * program or, in a plan that awaits `jspec start`, until it says it is created.
      */
-    private void handOver() throws StepFailure {
-        try {
-            byte[] json = PlanCodec.toJson(plan).getBytes(StandardCharsets.UTF_8);
-            sys.writeAll(planWriteFd, (json.length + "\n").getBytes(StandardCharsets.US_ASCII));
-            sys.writeAll(planWriteFd, json);
-        } catch (SyscallException e) {
-            // EPIPE: the init died before reading; its status tells why.
-        }
-        String line;
-        while ((line = readStatusLine()) != null) {
-            if (line.startsWith("P ")) {
-                runParentStepsFrom(Integer.parseInt(line.substring(2).strip()) - 1);
-                try {
-                    sys.writeAll(planWriteFd, new byte[] {'G'});
-                } catch (SyscallException e) {
-                    // The init is gone; the next read says how.
+    private Outcome handOver() throws StepFailure {
+        InitProtocol.ParentEnd init = new InitProtocol.ParentEnd(sys, planWriteFd, statusReadFd);
+        init.sendPlan(PlanCodec.toJson(plan));
+        Outcome outcome = null;
+        while (outcome == null) {
+            switch (init.next()) {
+                case InitProtocol.RunParentSteps m -> {
+                    runParentStepsFrom(m.from() - 1);
+                    init.go();
                 }
-            } else if (line.startsWith("E ")) {
-                int space = line.indexOf(' ', 2);
-                int code = Integer.parseInt(line.substring(2, space));
-                throw new StepFailure(line.substring(space + 1), code);
-            } else {
-                throw new StepFailure("the container's init said something unexpected: " + line, ExitCodes.START_FAILED);
+                case InitProtocol.Failed m -> throw new StepFailure(m.message(), m.exitCode());
+                case InitProtocol.Created m -> outcome = Outcome.CREATED;
+                case InitProtocol.Executed m -> {
+                    if (plan.entries().stream().anyMatch(e -> e.step() instanceof Step.AwaitStart)) {
+                        // A plan that awaits start never execs before saying "created".
+                        throw new StepFailure("the container's init exited before the container was created",
+                                ExitCodes.START_FAILED);
+                    }
+                    outcome = Outcome.RUNNING;
+                }
             }
         }
         sys.close(statusReadFd);
@@ -323,6 +339,7 @@ public final class ParentExecutor {
                 throw new StepFailure("the container's init started without sending its terminal", ExitCodes.START_FAILED);
             }
         }
+        return outcome;
     }
 
     /**
@@ -344,19 +361,6 @@ public final class ParentExecutor {
         } finally {
             closeQuietly(listener);
         }
-    }
-
-    /** One line from the init's status pipe, or null at end of file. */
-    private String readStatusLine() {
-        StringBuilder line = new StringBuilder();
-        byte[] one = new byte[1];
-        while (sys.read(statusReadFd, one) == 1) {
-            if (one[0] == '\n') {
-                return line.toString();
-            }
-            line.append((char) (one[0] & 0xff));
-        }
-        return line.isEmpty() ? null : line.toString();
     }
 
     /** Kills the init if it runs, reaps it, and removes the cgroup directories this run created. */

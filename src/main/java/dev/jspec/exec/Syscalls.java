@@ -49,6 +49,19 @@ public interface Syscalls {
      */
     int openNonBlocking(String path);
 
+    /**
+     * openat(procFd, "self/fd/N", O_WRONLY | O_CLOEXEC): a new open of the file behind this
+     * process's descriptor {@code fd} (an O_PATH one), through a procfs opened earlier. For a
+     * FIFO this blocks until a reader opens it.
+     */
+    int reopenForWrite(int procFd, int fd);
+
+    /** poll(2) of one descriptor for input; the revents bits (POLLIN 1, POLLHUP 0x10, ...), 0 on timeout. */
+    int pollIn(int fd, int timeoutMillis);
+
+    /** mknod(path, S_IFIFO | mode): a named pipe; the umask applies. */
+    void mkfifo(String path, int mode);
+
 
     void chdir(String path);
 

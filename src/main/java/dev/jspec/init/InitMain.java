@@ -3,6 +3,7 @@ package dev.jspec.init;
 import dev.jspec.cli.ExitCodes;
 import dev.jspec.exec.InitExecutor;
 import dev.jspec.exec.InitFds;
+import dev.jspec.exec.InitProtocol;
 import dev.jspec.exec.LinuxSyscalls;
 import dev.jspec.exec.StepFailure;
 import dev.jspec.exec.Syscalls;
@@ -27,8 +28,6 @@ import java.nio.charset.StandardCharsets;
 public final class InitMain {
 
     private static final InitFds FDS = InitFds.fromEnvironment();
-    private static final int PLAN_FD = FDS.plan();
-    private static final int STATUS_FD = FDS.status();
 
     private InitMain() {}
 
@@ -77,7 +76,7 @@ public final class InitMain {
         }
         Plan plan;
         try {
-            plan = PlanCodec.fromJson(readPlan(sys));
+            plan = PlanCodec.fromJson(new InitProtocol.InitEnd(sys, FDS).readPlan());
         } catch (RuntimeException e) {
             report(sys, ExitCodes.START_FAILED, "jspec init: cannot read the plan: " + e.getMessage());
             return;
@@ -96,7 +95,18 @@ public final class InitMain {
             }
         }
         try {
-            new InitExecutor(sys, seccomp, FDS).run(plan, number -> askParent(sys, number));
+            InitProtocol.InitEnd parent = new InitProtocol.InitEnd(sys, FDS);
+            new InitExecutor(sys, seccomp, FDS).run(plan, new InitExecutor.Parent() {
+                @Override
+                public void runStepsFrom(int number) throws StepFailure {
+                    parent.askParent(number);
+                }
+
+                @Override
+                public void created() {
+                    parent.created();
+                }
+            });
             report(sys, ExitCodes.START_FAILED, "jspec init: the plan has no execve step");
         } catch (StepFailure f) {
             report(sys, f.exitCode(), f.getMessage());
@@ -135,37 +145,6 @@ public final class InitMain {
         System.exit(0);
     }
 
-    /** The plan: its length in bytes on a line, then that much JSON. */
-    private static String readPlan(Syscalls sys) {
-        StringBuilder length = new StringBuilder();
-        byte[] one = new byte[1];
-        while (sys.read(PLAN_FD, one) == 1 && one[0] != '\n') {
-            length.append((char) one[0]);
-        }
-        byte[] json = new byte[Integer.parseInt(length.toString().strip())];
-        int off = 0;
-        while (off < json.length) {
-            // Never read past the plan: what follows on this pipe are the parent's go-aheads.
-            byte[] chunk = new byte[Math.min(16384, json.length - off)];
-            int n = sys.read(PLAN_FD, chunk);
-            if (n <= 0) {
-                throw new IllegalStateException("the plan ended after " + off + " of " + json.length + " bytes");
-            }
-            System.arraycopy(chunk, 0, json, off, n);
-            off += n;
-        }
-        return new String(json, StandardCharsets.UTF_8);
-    }
-
-    /** Hands the parent its steps from step {@code number} on, and waits until they are done. */
-    private static void askParent(Syscalls sys, int number) throws StepFailure {
-        sys.writeAll(STATUS_FD, ("P " + number + "\n").getBytes(StandardCharsets.US_ASCII));
-        byte[] one = new byte[1];
-        if (sys.read(PLAN_FD, one) != 1 || one[0] != 'G') {
-            throw new StepFailure("jspec init: the parent did not complete step " + number, ExitCodes.START_FAILED);
-        }
-    }
-
     private static String readAll(Syscalls sys, int fd) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buf = new byte[16384];
@@ -176,11 +155,17 @@ public final class InitMain {
         return out.toString(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Tells the parent, or once it is gone (after create, a failure between start and the
+     * execve) the container's stderr, which the engine collects; then exits with the code.
+     */
     private static void report(Syscalls sys, int code, String message) {
-        try {
-            sys.writeAll(STATUS_FD, ("E " + code + " " + message.replace('\n', ' ') + "\n").getBytes(StandardCharsets.UTF_8));
-        } catch (RuntimeException ignored) {
-            // The parent is gone; the exit status is all that is left to say it.
+        if (!new InitProtocol.InitEnd(sys, FDS).fail(code, message)) {
+            try {
+                sys.writeAll(2, ("jspec: " + message.replace('\n', ' ') + "\n").getBytes(StandardCharsets.UTF_8));
+            } catch (RuntimeException ignored) {
+                // Nowhere left to say it: the exit status is all there is.
+            }
         }
         Runtime.getRuntime().halt(code);
     }

@@ -36,6 +36,7 @@ public final class StateStore {
 
     public static final String DEFAULT_ROOT = "/run/jspec";
     private static final String STATE_FILE = "state.json";
+    private static final String EXEC_FIFO = "exec.fifo";
     /** Far more than any state; a bigger file is not one jspec wrote. */
     private static final long MAX_STATE_BYTES = 1024 * 1024;
     private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
@@ -175,6 +176,22 @@ public final class StateStore {
         }
         ids.sort(null);
         return ids;
+    }
+
+    /** The container's exec FIFO: `create`'s init waits on it until `start` opens it (runc's exec.fifo). */
+    public Path execFifo(String id) {
+        return dir(id).resolve(EXEC_FIFO);
+    }
+
+    /**
+     * Makes the exec FIFO, 0622 whatever the umask: the init opens it for writing after it
+     * has become the container's user, through its descriptor, not through this 0700 directory.
+     */
+    public void makeExecFifo(String id) throws IOException {
+        Path fifo = execFifo(id);
+        dev.jspec.exec.LinuxSyscalls sys = new dev.jspec.exec.LinuxSyscalls();
+        sys.mkfifo(fifo.toString(), 0622);
+        sys.chmod(fifo.toString(), 0622);
     }
 
     public boolean exists(String id) {

@@ -451,7 +451,17 @@ public final class Planner {
             add(Actor.INIT, new Step.SetNoNewPrivs());
         }
         add(Actor.INIT, new Step.CloseFrom(3 + ctx.preserveFds()));
-        if (seccomp != null && p.noNewPrivileges()) {
+        boolean nnpSeccomp = seccomp != null && p.noNewPrivileges();
+        // The parent forwards a seccomp listener while it is still there: before the create
+        // returns. Otherwise the filter comes after the wait, right before the execve.
+        boolean listenerBeforeWait = nnpSeccomp && ctx.execFifo() != null && nonEmpty(seccomp.listenerPath());
+        if (listenerBeforeWait) {
+            seccomp(seccomp);
+        }
+        if (ctx.execFifo() != null) {
+            add(Actor.INIT, new Step.AwaitStart(ctx.execFifo()));
+        }
+        if (nnpSeccomp && !listenerBeforeWait) {
             seccomp(seccomp);
         }
         add(Actor.INIT, new Step.Execve(p.args(), p.env()));

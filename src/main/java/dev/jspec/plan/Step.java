@@ -206,6 +206,15 @@ public sealed interface Step {
     /** close_range(first, ~0, CLOSE_RANGE_CLOEXEC): only 0..first-1 survive the execve. */
     record CloseFrom(int first) implements Step {}
 
+    /**
+     * `jspec create`'s end: the init resolves the program (so that a missing one fails the
+     * create), tells the parent the container is created, then opens the exec FIFO at
+     * {@code fifo} for writing, which blocks until `jspec start` opens it for reading, and
+     * writes one byte. The parent passes the FIFO as a descriptor; the init reopens it
+     * through the host's /proc, since the path is out of its reach after pivot_root.
+     */
+    record AwaitStart(String fifo) implements Step {}
+
     /** execve(2) after a PATH lookup inside the container for a bare {@code argv[0]}. */
     record Execve(List<String> argv, List<String> env) implements Step {}
 }

@@ -206,6 +206,38 @@ class InitExecutorTest {
         assertEquals(List.of("chdir /", "parent ran from step 3", "unshare 0x2000000"), sys.calls);
     }
 
+    /** A parent that records "created" among the kernel calls, to show the order. */
+    private static InitExecutor.Parent recordingParent(RecordingSyscalls sys) {
+        return new InitExecutor.Parent() {
+            @Override
+            public void runStepsFrom(int number) {
+                sys.calls.add("parent ran from step " + number);
+            }
+
+            @Override
+            public void created() {
+                sys.calls.add("created");
+            }
+        };
+    }
+
+    @Test
+    void createFindsTheProgramThenSaysCreatedThenWaitsOnTheFifoBeforeTheExecve() {
+        RecordingSyscalls sys = new RecordingSyscalls().file("/bin/sh", Syscalls.FileKind.REGULAR);
+        Plan plan = initPlan(new Step.AwaitStart("/run/jspec/c/exec.fifo"), new Step.Execve(List.of("sh"), List.of("PATH=/bin")));
+        assertThrows(RecordingSyscalls.ExecvedForTest.class, () -> new InitExecutor(sys).run(plan, recordingParent(sys)));
+        assertEquals(List.of("created", "reopen_write fd 7", "write fd 7 0", "execve /bin/sh [sh]"), sys.calls);
+    }
+
+    @Test
+    void createOfAMissingProgramFailsBeforeTheContainerIsCreated() {
+        RecordingSyscalls sys = new RecordingSyscalls();
+        Plan plan = initPlan(new Step.AwaitStart("/run/jspec/c/exec.fifo"), new Step.Execve(List.of("nosuch"), List.of("PATH=/bin")));
+        StepFailure f = assertThrows(StepFailure.class, () -> new InitExecutor(sys).run(plan, recordingParent(sys)));
+        assertEquals(ExitCodes.NOT_FOUND, f.exitCode());
+        assertEquals(List.of(), sys.calls, "neither created nor waiting");
+    }
+
     @Test
     void anApparmorProfileIsWrittenToItsOwnAttrFileForThisThread() throws Exception {
         RecordingSyscalls sys = new RecordingSyscalls();

@@ -221,6 +221,9 @@ class RecordingSyscalls implements Syscalls {
     @Override public int pidfdOpen(int pid) { record("pidfd_open " + pid); return 40; }
     @Override public void pidfdSendSignal(int pidfd, int signal) { record("pidfd_send_signal " + pidfd + " " + signal); }
     @Override public int openNonBlocking(String path) { record("open_nonblock " + path); return 41; }
+    @Override public int reopenForWrite(int procFd, int fd) { record("reopen_write fd " + fd); return newFd("fd " + fd); }
+    @Override public int pollIn(int fd, int timeoutMillis) { return 1; }
+    @Override public void mkfifo(String path, int mode) { record("mkfifo " + path); }
     @Override public int[] openPty() { record("openpty"); return new int[] {20, 21}; }
     @Override public int[] windowSize(int fd) { return null; }
     @Override public void setWindowSize(int fd, int rows, int columns) { }

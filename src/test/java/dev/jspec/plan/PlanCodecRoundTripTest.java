@@ -42,7 +42,7 @@ class PlanCodecRoundTripTest {
                         new Spec.SeccompSyscall(List.of("mkdir"), "SCMP_ACT_NOTIFY", null, List.of()),
                         new Spec.SeccompSyscall(List.of("clone"), "SCMP_ACT_ALLOW", null,
                                 List.of(new Spec.SeccompArg(0, -1L, 2, "SCMP_CMP_MASKED_EQ")))));
-        return Planner.plan(f.build(), new PlanContext("big", "/bundles/big", host));
+        return Planner.plan(f.build(), new PlanContext("big", "/bundles/big", host, 1, "/run/jspec/big/exec.fifo"));
     }
 
     @Test

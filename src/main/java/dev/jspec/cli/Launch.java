@@ -1,0 +1,235 @@
+package dev.jspec.cli;
+
+import dev.jspec.exec.CgroupCleanup;
+import dev.jspec.exec.LinuxSyscalls;
+import dev.jspec.exec.ParentExecutor;
+import dev.jspec.exec.StepFailure;
+import dev.jspec.exec.SyscallException;
+import dev.jspec.exec.Syscalls;
+import dev.jspec.lifecycle.CgroupOwnership;
+import dev.jspec.lifecycle.ContainerId;
+import dev.jspec.lifecycle.ContainerState;
+import dev.jspec.lifecycle.InitProcess;
+import dev.jspec.lifecycle.StateStore;
+import dev.jspec.plan.HostFacts;
+import dev.jspec.plan.Plan;
+import dev.jspec.plan.PlanContext;
+import dev.jspec.plan.Planner;
+import dev.jspec.spec.BundleLoader;
+import dev.jspec.spec.ConfigException;
+import dev.jspec.spec.Diagnostic;
+import dev.jspec.spec.LoadedBundle;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+
+/**
+ * What `run` and `create` share: the bundle loaded, checked and planned, the state
+ * reserved, the parent's steps run and the init handed its plan. `create` stops where the
+ * init waits on the exec FIFO; `run` goes on to the program in the same process.
+ */
+final class Launch {
+
+    private final String id;
+    private final Path bundleDir;
+    private final int preserveFds;
+    private final Path pidFile;
+    private final String consoleSocket;
+    private final boolean awaitStart;
+    private final PrintWriter err;
+
+    private LoadedBundle loaded;
+    private Plan plan;
+    private ParentExecutor executor;
+    private Syscalls sys;
+    private int pid;
+
+    /**
+     * @param awaitStart `create`: the init waits for `jspec start` on the exec FIFO
+     * @param consoleSocket where the terminal's master goes (runc's --console-socket), or null
+     */
+    Launch(String id, Path bundleDir, int preserveFds, Path pidFile, String consoleSocket, boolean awaitStart, PrintWriter err) {
+        this.id = id;
+        this.bundleDir = bundleDir;
+        this.preserveFds = preserveFds;
+        this.pidFile = pidFile;
+        this.consoleSocket = consoleSocket;
+        this.awaitStart = awaitStart;
+        this.err = err;
+    }
+
+    /**
+     * Loads, checks and plans the bundle; nothing is made on the host yet.
+     *
+     * @return 0, or the exit status to end with after the problem was printed
+     */
+    int prepare(boolean detached) {
+        if (preserveFds < 0 || preserveFds > 1000) {
+            err.println("jspec: --preserve-fds " + preserveFds + " is out of range (0 to 1000)");
+            return ExitCodes.USAGE;
+        }
+        String badId = ContainerId.problem(id);
+        if (badId != null) {
+            err.println("jspec: " + badId);
+            return ExitCodes.START_FAILED;
+        }
+        try {
+            loaded = BundleLoader.load(bundleDir);
+        } catch (ConfigException e) {
+            for (Diagnostic d : e.diagnostics()) {
+                err.println(d);
+            }
+            return ExitCodes.CONFIG_ERROR;
+        } catch (UncheckedIOException e) {
+            // No bundle there, or no config in it: the container never started.
+            err.println("jspec: " + e.getMessage());
+            return ExitCodes.START_FAILED;
+        }
+        for (Diagnostic w : loaded.warnings()) {
+            err.println(w);
+        }
+        HostFacts host = Hosts.current();
+        String unsupported = Preflight.unsupported(loaded.spec());
+        if (unsupported == null) {
+            unsupported = Preflight.unsupportedOnThisHost(loaded.spec(), host);
+        }
+        boolean terminal = loaded.spec().process() != null && loaded.spec().process().terminal();
+        if (unsupported == null && detached && terminal && consoleSocket == null) {
+            // The terminal's master would live in this process, which is about to go.
+            unsupported = "process.terminal is true: a detached container needs --console-socket to hand its terminal to";
+        }
+        if (unsupported == null && consoleSocket != null && !terminal) {
+            unsupported = "--console-socket was given but process.terminal is false";
+        }
+        if (unsupported != null) {
+            err.println("jspec: " + unsupported);
+            return ExitCodes.START_FAILED;
+        }
+        String fifo = awaitStart ? Main.stateStore().execFifo(id).toString() : null;
+        plan = Planner.plan(loaded.spec(), new PlanContext(id, loaded.bundleDir().toString(), host, preserveFds, fifo));
+        return ExitCodes.OK;
+    }
+
+    /**
+     * Makes the container: the state reserved and recorded before anything else, the
+     * parent's steps, the init; then the program runs (`run`) or the init waits (`create`).
+     * On failure everything made is undone and the problem printed.
+     *
+     * @return 0, or the exit status to end with
+     */
+    int start() {
+        StateStore store = Main.stateStore();
+        try {
+            store.reserve(id);
+        } catch (IOException e) {
+            err.println("jspec: " + e.getMessage());
+            return ExitCodes.START_FAILED;
+        }
+        // Recorded before anything is made, so that `jspec delete` can clean up even after
+        // jspec itself was killed halfway through the start.
+        try {
+            store.write(state("creating", new InitProcess(0, 0), CgroupCleanup.of(plan), Map.of()));
+            if (awaitStart) {
+                store.makeExecFifo(id);
+            }
+        } catch (IOException | SyscallException e) {
+            store.remove(id);
+            err.println("jspec: cannot record the container's state: " + e.getMessage());
+            return ExitCodes.START_FAILED;
+        }
+        sys = new LinuxSyscalls();
+        executor = new ParentExecutor(sys, plan, ParentExecutor.Stdio.INHERIT);
+        try {
+            pid = executor.spawn();
+            // The init is this process's unreaped child, so its pid cannot have been reused yet:
+            // its start time read now is the one that tells it apart later.
+            InitProcess init = InitProcess.of(sys, pid);
+            CgroupCleanup owned = executor.cleanup();
+            Map<String, Long> inodes = CgroupOwnership.inodes(owned.containerDirs());
+            // The pid file and state exist before the program runs, as runc's create makes them.
+            store.write(state("created", init, owned, inodes));
+            if (pidFile != null) {
+                writePidFile(pidFile, pid);
+            }
+            ParentExecutor.Outcome outcome = executor.release();
+            if (consoleSocket != null) {
+                sendTerminal();
+            }
+            if (outcome == ParentExecutor.Outcome.RUNNING) {
+                store.write(state("running", init, owned, inodes));
+            }
+            return ExitCodes.OK;
+        } catch (StepFailure f) {
+            cleanUpFailedStart(store);
+            err.println("jspec: " + f.getMessage());
+            return f.exitCode();
+        } catch (IOException e) {
+            executor.rollback();
+            cleanUpFailedStart(store);
+            err.println("jspec: cannot record the container's state: " + e.getMessage());
+            return ExitCodes.START_FAILED;
+        } catch (SyscallException e) {
+            executor.rollback();
+            cleanUpFailedStart(store);
+            err.println("jspec: " + e.getMessage());
+            return ExitCodes.START_FAILED;
+        } catch (RuntimeException e) {
+            executor.rollback();
+            cleanUpFailedStart(store);
+            throw e;
+        }
+    }
+
+    /** The terminal's master to the caller's socket, as runc hands it to conmon or the containerd shim. */
+    private void sendTerminal() {
+        int master = executor.ptyMaster();
+        int socket = sys.connectUnix(consoleSocket);
+        try {
+            sys.sendFd(socket, master, "/dev/ptmx".getBytes(StandardCharsets.US_ASCII));
+        } finally {
+            sys.close(socket);
+            sys.close(master);
+        }
+    }
+
+    ParentExecutor executor() {
+        return executor;
+    }
+
+    Syscalls sys() {
+        return sys;
+    }
+
+    int pid() {
+        return pid;
+    }
+
+    /** Written whole or not at all: a reader (conmon, the shim) never sees half a pid. */
+    static void writePidFile(Path file, int pid) throws IOException {
+        Path abs = file.toAbsolutePath();
+        Path tmp = abs.resolveSibling("." + abs.getFileName() + ".jspec-tmp");
+        Files.writeString(tmp, Integer.toString(pid));
+        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private ContainerState state(String status, InitProcess init, CgroupCleanup cgroups, Map<String, Long> inodes) {
+        return new ContainerState(id, status, init.pid(), init.startTime(), loaded.bundleDir().toString(),
+                cgroups.containerDirs(), cgroups.parentDirs(), inodes);
+    }
+
+    private void cleanUpFailedStart(StateStore store) {
+        store.remove(id);
+        if (pidFile != null) {
+            try {
+                Files.deleteIfExists(pidFile);
+            } catch (IOException ignored) {
+                // Nothing more to do about it.
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.jspec.cli;
+
+import dev.jspec.exec.Errno;
+import dev.jspec.exec.LinuxSyscalls;
+import dev.jspec.exec.SyscallException;
+import dev.jspec.exec.Syscalls;
+import dev.jspec.lifecycle.ContainerState;
+import dev.jspec.lifecycle.StateStore;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "start", mixinStandardHelpOptions = true,
+        description = "Run the program of a container that `jspec create` made; returns once it runs.")
+final class StartCommand implements Callable<Integer> {
+
+    private static final int POLLIN = 0x1;
+
+    @CommandLine.Mixin
+    GlobalOptions global;
+
+    @Parameters(index = "0", paramLabel = "ID", description = "The container's ID.")
+    String id;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        ContainerState s = Containers.find(id, err);
+        if (s == null) {
+            return ExitCodes.FAILURE;
+        }
+        String status = Containers.liveStatus(s);
+        StateStore store = Main.stateStore();
+        Path fifo = store.execFifo(id);
+        if (!status.equals("created") || !Files.exists(fifo)) {
+            err.println("jspec: cannot start container \"" + id + "\": it is " + status
+                    + (status.equals("stopped") ? "" : ", not created"));
+            return ExitCodes.FAILURE;
+        }
+        Syscalls sys = new LinuxSyscalls();
+        // Non-blocking: an init that died before it opened its end must not hang start.
+        int fd;
+        try {
+            fd = sys.openNonBlocking(fifo.toString());
+        } catch (SyscallException e) {
+            err.println("jspec: cannot start container \"" + id + "\": " + e.call() + ": " + Errno.describe(e.errno()));
+            return ExitCodes.FAILURE;
+        }
+        try {
+            while (true) {
+                int events = sys.pollIn(fd, 100);
+                if ((events & POLLIN) != 0) {
+                    if (sys.read(fd, new byte[1]) == 1) {
+                        break;
+                    }
+                }
+                if (events != 0 || !s.init().alive(sys)) {
+                    // The writer went away without its byte: the init died in the wait.
+                    err.println("jspec: cannot start container \"" + id + "\": its init exited before the program ran");
+                    return ExitCodes.FAILURE;
+                }
+            }
+        } finally {
+            sys.close(fd);
+        }
+        // One start only: a second finds no FIFO.
+        Files.deleteIfExists(fifo);
+        store.write(new ContainerState(s.id(), "running", s.pid(), s.startTime(), s.bundle(), s.cgroups(),
+                s.parentCgroups(), s.cgroupInodes()));
+        return ExitCodes.OK;
+    }
+}
