@@ -33,6 +33,7 @@ public final class Main implements Runnable {
         COMMANDS.put("run", RunCommand::new);
         COMMANDS.put("create", CreateCommand::new);
         COMMANDS.put("start", StartCommand::new);
+        COMMANDS.put("exec", ExecCommand::new);
         COMMANDS.put("state", StateCommand::new);
         COMMANDS.put("list", ListCommand::new);
         COMMANDS.put("events", EventsCommand::new);
@@ -92,6 +93,12 @@ public final class Main implements Runnable {
             for (Map.Entry<String, Supplier<Object>> c : COMMANDS.entrySet()) {
                 cli.addSubcommand(c.getKey(), c.getValue().get());
             }
+        }
+        // exec ID sh -c ...: what follows the ID is the program's, options included, as with runc.
+        if (cli.getSubcommands().get("exec") != null) {
+            cli.getSubcommands().get("exec").setStopAtPositional(true);
+        } else if (cli.getCommand() instanceof ExecCommand) {
+            cli.setStopAtPositional(true);
         }
         cli.setOut(out);
         cli.setErr(err);

@@ -114,7 +114,8 @@ final class Jspec {
 
     private static List<String> withStateRoot(String... args) {
         List<String> full = new ArrayList<>(List.of(args));
-        if (!full.isEmpty() && List.of("run", "create", "delete", "kill", "state", "list", "start", "events").contains(full.get(0))) {
+        if (!full.isEmpty() && List.of("run", "create", "delete", "kill", "state", "list", "start", "events", "exec", "ps", "pause",
+                "resume", "update").contains(full.get(0))) {
             full.add(1, "--root");
             full.add(2, STATE_ROOT.toString());
         }
