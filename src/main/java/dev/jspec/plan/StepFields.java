@@ -64,6 +64,7 @@ final class StepFields {
             case "SeccompListener" -> new Step.SeccompListener(
                     str(m, "listenerPath"), str(m, "metadata"), str(m, "containerId"), str(m, "bundle"), strings(m, "annotations"));
             case "CloseFrom" -> new Step.CloseFrom(integer(m, "first"));
+            case "AwaitStart" -> new Step.AwaitStart(str(m, "fifo"));
             case "Execve" -> new Step.Execve(strings(m, "argv"), strings(m, "env"));
             default -> null;
         };
@@ -255,6 +256,10 @@ final class StepFields {
         }
         if (step instanceof Step.CloseFrom s) {
             out.field("first", s.first());
+            return true;
+        }
+        if (step instanceof Step.AwaitStart s) {
+            out.field("fifo", s.fifo());
             return true;
         }
         if (step instanceof Step.Execve s) {
