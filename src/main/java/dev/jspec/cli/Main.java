@@ -45,6 +45,15 @@ public final class Main implements Runnable {
     /** Where container state lives (runc's --root). */
     static Path stateRoot = Path.of(StateStore.DEFAULT_ROOT);
 
+    /** The standard error writer of the command line being run, which copies lines to --log. */
+    private static LogTee log = new LogTee(new PrintWriter(System.err, true));
+
+    /** --systemd-cgroup was given: refused before any command runs. */
+    static boolean systemdCgroup;
+
+    /** --rootless true was given: refused before any command runs. */
+    static boolean rootless;
+
     @Mixin
     GlobalOptions global;
 
@@ -65,6 +74,21 @@ public final class Main implements Runnable {
         return debug;
     }
 
+    static LogTee log() {
+        return log;
+    }
+
+    /** Why the global options cannot be honoured, or null; checked after parsing, before the command. */
+    static String refusal() {
+        if (systemdCgroup) {
+            return "--systemd-cgroup: jspec has no systemd cgroup driver; it manages cgroupfs directly (leave the flag out)";
+        }
+        if (rootless) {
+            return "--rootless true: jspec runs containers as root only";
+        }
+        return log.open();
+    }
+
     public static void main(String[] args) {
         System.exit(execute(args));
     }
@@ -78,7 +102,12 @@ public final class Main implements Runnable {
     }
 
     /** As {@link #execute(String...)}, with standard output and error redirected (tests capture them). */
-    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    public static int execute(PrintWriter out, PrintWriter console, String... args) {
+        // Every line a command prints on stderr also goes to --log, whichever command prints it.
+        log = new LogTee(console);
+        systemdCgroup = false;
+        rootless = false;
+        PrintWriter err = new PrintWriter(log, true);
         CommandLine cli;
         Supplier<Object> command = args.length > 0 ? COMMANDS.get(args[0]) : null;
         if (command != null) {
@@ -96,8 +125,17 @@ public final class Main implements Runnable {
         cli.setExitCodeExceptionMapper(ex -> ExitCodes.FAILURE);
         cli.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("jspec: " + ex.getMessage());
-            ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            // A hint for a person, not an error: stderr only, so the log's last line stays the error.
+            console.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return ExitCodes.USAGE;
+        });
+        cli.setExecutionStrategy(parseResult -> {
+            String refused = refusal();
+            if (refused != null) {
+                err.println("jspec: " + refused);
+                return ExitCodes.FAILURE;
+            }
+            return new CommandLine.RunLast().execute(parseResult);
         });
         cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             if (debug) {
@@ -113,6 +151,11 @@ public final class Main implements Runnable {
             // main exits right after: what a command print()ed without a newline must not be lost.
             out.flush();
             err.flush();
+            try {
+                log.close();
+            } catch (java.io.IOException e) {
+                // stderr had it all; only the log file may have lost its last line.
+            }
         }
     }
 
