@@ -36,6 +36,11 @@ public final class Main implements Runnable {
         COMMANDS.put("events", EventsCommand::new);
         COMMANDS.put("kill", KillCommand::new);
         COMMANDS.put("delete", DeleteCommand::new);
+        COMMANDS.put("pause", PauseCommand.Pause::new);
+        COMMANDS.put("resume", PauseCommand.Resume::new);
+        COMMANDS.put("ps", PsCommand::new);
+        //COMMANDS.put("update", UpdateCommand::new);
+        //COMMANDS.put("features", FeaturesCommand::new);
         COMMANDS.put("init-argv", InitArgvCommand::new);
     }
 
@@ -119,6 +124,11 @@ public final class Main implements Runnable {
             for (Map.Entry<String, Supplier<Object>> c : COMMANDS.entrySet()) {
                 cli.addSubcommand(c.getKey(), c.getValue().get());
             }
+        }
+        // runc's ps takes the host ps's own options after the ID (`ps ID -ef`): from there on, nothing is jspec's.
+        CommandLine ps = cli.getCommand() instanceof PsCommand ? cli : cli.getSubcommands().get("ps");
+        if (ps != null) {
+            ps.setStopAtPositional(true);
         }
         cli.setOut(out);
         cli.setErr(err);
