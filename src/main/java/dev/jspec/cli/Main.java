@@ -39,7 +39,7 @@ public final class Main implements Runnable {
         COMMANDS.put("pause", PauseCommand.Pause::new);
         COMMANDS.put("resume", PauseCommand.Resume::new);
         COMMANDS.put("ps", PsCommand::new);
-        //COMMANDS.put("update", UpdateCommand::new);
+        COMMANDS.put("update", UpdateCommand::new);
         //COMMANDS.put("features", FeaturesCommand::new);
         COMMANDS.put("init-argv", InitArgvCommand::new);
     }
