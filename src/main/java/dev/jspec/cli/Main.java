@@ -40,7 +40,7 @@ public final class Main implements Runnable {
         COMMANDS.put("resume", PauseCommand.Resume::new);
         COMMANDS.put("ps", PsCommand::new);
         COMMANDS.put("update", UpdateCommand::new);
-        //COMMANDS.put("features", FeaturesCommand::new);
+        COMMANDS.put("features", FeaturesCommand::new);
         COMMANDS.put("init-argv", InitArgvCommand::new);
     }
 

@@ -91,7 +91,7 @@ class EventsCommandTest {
             init.destroyForcibly();
         }
         List<String> lines = out.toString().lines().toList();
-        List<Object> types = lines.stream().map(l -> ((Map<?, ?>) PlanCodec.parseJson(l)).get("type")).toList();
+        List<Object> types = lines.stream().map(l -> (Object) ((Map<?, ?>) PlanCodec.parseJson(l)).get("type")).toList();
         assertEquals(2, types.stream().filter("oom"::equals).count(), out.toString());
         assertTrue(types.stream().filter("stats"::equals).count() >= 3, out.toString());
         assertTrue(lines.contains("{\"type\":\"oom\",\"id\":\"web\"}"), out.toString());
