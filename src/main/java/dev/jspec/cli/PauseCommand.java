@@ -55,7 +55,17 @@ final class PauseCommand {
         }
     }
 
+    @SuppressWarnings("try") // the lock is held by the try, not used in it
     static int change(PrintWriter err, String id, boolean pause) throws InterruptedException {
+        if (!Containers.validId(id, err)) {
+            return ExitCodes.FAILURE;
+        }
+        try (dev.jspec.lifecycle.StateStore.Lock lock = Main.stateStore().lock(id)) {
+            return changeLocked(err, id, pause);
+        }
+    }
+
+    private static int changeLocked(PrintWriter err, String id, boolean pause) throws InterruptedException {
         ContainerState s = Containers.find(id, err);
         if (s == null) {
             return ExitCodes.FAILURE;
