@@ -67,11 +67,19 @@ final class Engines {
             return false;
         }
         Result help = run(List.of(runtime.toString(), "create", "--help"), Map.of(), Duration.ofSeconds(120));
-        if (help.exit() != 0) {
-            return Jspec.skip(context, runtime + " has no create command (create --help exits " + help.exit() + ")");
+        if (help.exit() != 0 || !CREATE_HELP.matcher(help.out()).find()) {
+            return Jspec.skip(context, runtime + " has no create command");
         }
         return true;
     }
+
+    /**
+     * The help of a create command, runc's ("runc create - create a container") or picocli's
+     * ("Usage: jspec create ..."); a runtime without one may still print its general help and
+     * exit 0 (picocli does, for {@code --help} after an unknown word).
+     */
+    private static final java.util.regex.Pattern CREATE_HELP =
+            java.util.regex.Pattern.compile("(?m)^(Usage:\\s+\\S+\\s+create\\b|\\s*\\S+\\s+create\\s+-\\s)");
 
     static Path which(String tool) {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
