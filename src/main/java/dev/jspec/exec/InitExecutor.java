@@ -149,6 +149,9 @@ public final class InitExecutor {
         }
     }
 
+    /** tmpcopyup: the image's directory under a tmpfs about to be mounted, by target. */
+    private final Map<String, Integer> copyUpSources = new java.util.HashMap<>();
+
     /** Namespace files opened before the init left the host's mount namespace, by path. */
     private final Map<String, Integer> namespaceFiles = new java.util.HashMap<>();
 
@@ -225,6 +228,7 @@ public final class InitExecutor {
             case Step.Seccomp s -> loadSeccomp(s);
             case Step.CloseFrom s -> sys.closeRangeCloexec(s.first());
             case Step.AwaitStart s -> awaitStart();
+            case Step.CopyUp s -> copyUpSources.put(s.target(), root().open(s.target()));
             case Step.Execve s -> execve(s);
             case Step.CgroupMkdir s -> throw wrongActor(step);
             case Step.CgroupCopyFromParent s -> throw wrongActor(step);
@@ -371,6 +375,17 @@ public final class InitExecutor {
                         flags, s.data());
             } finally {
                 closeIfOpen(target);
+            }
+            Integer under = copyUpSources.remove(s.target());
+            if (under != null) {
+                // The first descriptor names the directory under the new mount; a new one, the mount.
+                int mounted = root().open(s.target());
+                try {
+                    sys.copyTree(ContainerRoot.fdPath(under), ContainerRoot.fdPath(mounted));
+                } finally {
+                    sys.close(mounted);
+                    sys.close(under);
+                }
             }
         } finally {
             closeIfOpen(source);

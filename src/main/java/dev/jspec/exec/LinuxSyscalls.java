@@ -328,6 +328,29 @@ public final class LinuxSyscalls implements Syscalls {
     }
 
     @Override
+    public void copyTree(String from, String to) {
+        // "/.": a walk that follows no link must still go through a /proc/self/fd/N link to its directory.
+        java.nio.file.Path source = java.nio.file.Path.of(from, ".");
+        java.nio.file.Path target = java.nio.file.Path.of(to);
+        java.nio.file.LinkOption nofollow = java.nio.file.LinkOption.NOFOLLOW_LINKS;
+        try (java.util.stream.Stream<java.nio.file.Path> walk = java.nio.file.Files.walk(source)) {
+            for (java.nio.file.Path p : (Iterable<java.nio.file.Path>) walk::iterator) {
+                if (p.equals(source)) {
+                    continue;
+                }
+                java.nio.file.Path dest = target.resolve(source.relativize(p).toString());
+                if (java.nio.file.Files.isDirectory(p, nofollow)) {
+                    java.nio.file.Files.copy(p, dest, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES, nofollow);
+                } else if (java.nio.file.Files.isSymbolicLink(p) || java.nio.file.Files.isRegularFile(p, nofollow)) {
+                    java.nio.file.Files.copy(p, dest, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES, nofollow);
+                }
+            }
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            throw new SyscallException("copy of " + from + " into " + to + ": " + e.getMessage(), Errno.EIO);
+        }
+    }
+
+    @Override
     public void mkfifo(String path, int mode) {
         check("mkfifo(\"" + path + "\")", () -> LibC.mkfifo(path, mode));
     }

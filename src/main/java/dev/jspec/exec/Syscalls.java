@@ -59,6 +59,13 @@ public interface Syscalls {
     /** poll(2) of one descriptor for input; the revents bits (POLLIN 1, POLLHUP 0x10, ...), 0 on timeout. */
     int pollIn(int fd, int timeoutMillis);
 
+    /**
+     * Copies the tree under directory {@code from} into directory {@code to}: directories,
+     * regular files and symlinks (as links, never followed), with their modes, owners and
+     * times; other kinds of file are skipped.
+     */
+    void copyTree(String from, String to);
+
     /** mknod(path, S_IFIFO | mode): a named pipe; the umask applies. */
     void mkfifo(String path, int mode);
 

@@ -364,7 +364,15 @@ public final class Planner {
             ro.addAll(List.of("MS_REMOUNT", "MS_BIND", "MS_RDONLY"));
             readonlyLater.add(new Step.Mount(null, dest, null, MountOptions.ordered(ro), null));
         }
-        add(Actor.INIT, new Step.Mount(source, dest, fstype, MountOptions.ordered(mountFlags), bind ? o.data() : withMountLabel(fstype, o.data())));
+        String data = o.data();
+        if (!bind && "tmpfs".equals(m.type()) && m.options().contains("tmpcopyup")) {
+            // Not the kernel's word: jspec copies the image's files into the tmpfs itself.
+            add(Actor.INIT, new Step.CopyUp(dest));
+            List<String> words = new ArrayList<>(List.of(data.split(",")));
+            words.removeIf("tmpcopyup"::equals);
+            data = words.isEmpty() ? null : String.join(",", words);
+        }
+        add(Actor.INIT, new Step.Mount(source, dest, fstype, MountOptions.ordered(mountFlags), bind ? data : withMountLabel(fstype, data)));
 
         for (List<String> p : o.propagation()) {
             add(Actor.INIT, new Step.Mount(null, dest, null, p, null));

@@ -215,6 +215,14 @@ public sealed interface Step {
      */
     record AwaitStart(String fifo) implements Step {}
 
+    /**
+     * The {@code tmpcopyup} mount option (runc's and crun's): the directory at {@code target}
+     * is held open, and once the next mount on {@code target} (a tmpfs) is made, what the
+     * directory held in the image is copied into it: files, directories and symlinks as
+     * they are, owners and modes kept, no link followed.
+     */
+    record CopyUp(String target) implements Step {}
+
     /** execve(2) after a PATH lookup inside the container for a bare {@code argv[0]}. */
     record Execve(List<String> argv, List<String> env) implements Step {}
 }

@@ -65,6 +65,7 @@ final class StepFields {
                     str(m, "listenerPath"), str(m, "metadata"), str(m, "containerId"), str(m, "bundle"), strings(m, "annotations"));
             case "CloseFrom" -> new Step.CloseFrom(integer(m, "first"));
             case "AwaitStart" -> new Step.AwaitStart(str(m, "fifo"));
+            case "CopyUp" -> new Step.CopyUp(str(m, "target"));
             case "Execve" -> new Step.Execve(strings(m, "argv"), strings(m, "env"));
             default -> null;
         };
@@ -256,6 +257,10 @@ final class StepFields {
         }
         if (step instanceof Step.CloseFrom s) {
             out.field("first", s.first());
+            return true;
+        }
+        if (step instanceof Step.CopyUp s) {
+            out.field("target", s.target());
             return true;
         }
         if (step instanceof Step.AwaitStart s) {

@@ -65,6 +65,7 @@ public final class StepText {
             case Step.SeccompListener s -> "recvmsg(seccomp listener fd from the init) + connect(" + q(s.listenerPath())
                     + ") + sendmsg(container process state, SCM_RIGHTS listener fd)";
             case Step.CloseFrom s -> "close_range(" + s.first() + ", ~0, CLOSE_RANGE_CLOEXEC)";
+            case Step.CopyUp s -> "open(" + q(s.target()) + ") to copy what it holds into the tmpfs mounted on it next (tmpcopyup)";
             case Step.AwaitStart s -> "open(" + q(s.fifo()) + ", O_WRONLY) waits for `jspec start`; write(\"0\")";
             case Step.Execve s -> "execve(" + q(s.argv().isEmpty() ? null : s.argv().get(0)) + ", "
                     + s.argv().stream().map(StepText::q).collect(Collectors.joining(", ", "[", "]")) + ", env["

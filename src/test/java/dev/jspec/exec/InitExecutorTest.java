@@ -230,6 +230,14 @@ class InitExecutorTest {
     }
 
     @Test
+    void tmpcopyupCopiesTheImagesDirectoryFromUnderTheNewTmpfsIntoIt() throws Exception {
+        RecordingSyscalls sys = withRoot("/run");
+        new InitExecutor(sys).run(initPlan(new Step.OpenRoot("/r"), new Step.CopyUp("/run"),
+                new Step.Mount("tmpfs", "/run", "tmpfs", List.of("MS_NOSUID"), "size=1m")));
+        assertEquals(List.of("mount tmpfs /r/run tmpfs 0x2 size=1m", "copy_tree /r/run /r/run"), sys.calls);
+    }
+
+    @Test
     void createOfAMissingProgramFailsBeforeTheContainerIsCreated() {
         RecordingSyscalls sys = new RecordingSyscalls();
         Plan plan = initPlan(new Step.AwaitStart("/run/jspec/c/exec.fifo"), new Step.Execve(List.of("nosuch"), List.of("PATH=/bin")));

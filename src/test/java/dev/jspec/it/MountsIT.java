@@ -49,6 +49,17 @@ class MountsIT {
     }
 
     @Test
+    void tmpcopyupFillsAWritableTmpfsWithWhatTheImageHeldThere() throws IOException {
+        Jspec.Result r = run("copyup", "cat /etc/passwd | head -1; ls -ln /etc/passwd; echo new > /etc/added && cat /etc/added; touch /root-write",
+                "- {destination: /etc, type: tmpfs, source: tmpfs, options: [nosuid, tmpcopyup, size=1m]}", "");
+        assertEquals(1, r.exit(), "the root stays read-only: " + r);
+        assertTrue(r.out().startsWith("root:x:0:0:"), "the image's /etc/passwd was copied in: " + r);
+        assertTrue(r.out().contains("-rw-r--r--    1 0        0 "), "with its mode and owner: " + r);
+        assertTrue(r.out().contains("new\n"), "and /etc is writable: " + r);
+        assertTrue(Files.notExists(TestBundles.rootfs().resolve("etc/added")), "nothing reached the image itself");
+    }
+
+    @Test
     void kernelFilesystemsMountWithTheirOptions() throws IOException {
         Jspec.Result r = run("kernelfs", "cat /proc/mounts", """
                 - {destination: /dev/pts, type: devpts, source: devpts, options: [nosuid, noexec, newinstance, ptmxmode=0666, mode=0620]}

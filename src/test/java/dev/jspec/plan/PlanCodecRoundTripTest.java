@@ -17,6 +17,7 @@ class PlanCodecRoundTripTest {
                 .mount("/dev", "tmpfs", "tmpfs", "nosuid", "ro", "mode=755")
                 .mount("/dev/pts", "devpts", "devpts", "newinstance", "ptmxmode=0666")
                 .mount("/data dir", "bind", "data \"quoted\"\\x", "rbind", "rro", "nosuid", "rshared")
+                .mount("/run", "tmpfs", "tmpfs", "nosuid", "tmpcopyup", "size=1m")
                 .namespace("cgroup", null)
                 .namespace("user", "/proc/1/ns/user");
         f.terminal = true;
