@@ -79,7 +79,7 @@ final class Launch {
             return ExitCodes.START_FAILED;
         }
         try {
-            loaded = BundleLoader.load(bundleDir);
+            loaded = BundleLoader.loadLenient(bundleDir);
         } catch (ConfigException e) {
             for (Diagnostic d : e.diagnostics()) {
                 err.println(d);
