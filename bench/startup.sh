@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Start-up benchmark: `jspec run` and `runc run` of the same bundle, side by side, with
-# hyperfine. Prints both medians and their ratio. Run as root from anywhere:
+# hyperfine. Prints both medians and their ratio, then each one's peak RSS (the largest
+# resident set of any one process of the run, from GNU time's %M over RSS_RUNS runs).
+# Run as root from anywhere:
 #
-#   bench/startup.sh [RUNS]        (default 30; needs runc, hyperfine, busybox-static, python3)
+#   bench/startup.sh [RUNS]        (default 30; needs runc, hyperfine, busybox-static, python3,
+#                                   and GNU time (apt-get install time) for the RSS figures)
 #
 # The bundle is runc's own default config (`runc spec`) running `true` in a busybox root
 # filesystem, read by both runtimes unchanged, so both do the same work: the same
@@ -10,6 +13,7 @@
 set -euo pipefail
 
 runs="${1:-30}"
+rss_runs="${RSS_RUNS:-5}"
 home="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 for tool in runc hyperfine python3; do
     command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install -y runc hyperfine python3)" >&2; exit 1; }
@@ -36,12 +40,40 @@ hyperfine --warmup 3 --runs "$runs" --style basic --export-json "$work/result.js
     -n runc "runc --root $work/runc-state run --bundle $work/bundle bench-runc" \
     -n jspec "$home/jspec --root $work/jspec-state run --bundle $work/bundle bench-jspec"
 
-python3 - "$work/result.json" <<'PY'
-import json, sys
+# Peak RSS: GNU time reports the largest of the process and its waited-for descendants
+# (getrusage RUSAGE_CHILDREN's ru_maxrss), so for jspec that is the larger of the
+# parent JVM and the init JVM, for runc the larger of runc and its runc init.
+: > "$work/rss"
+if [[ -x /usr/bin/time ]]; then
+    for ((i = 0; i < rss_runs; i++)); do
+        /usr/bin/time -f "runc %M" -a -o "$work/rss" runc --root "$work/runc-state" run --bundle "$work/bundle" bench-runc
+        /usr/bin/time -f "jspec %M" -a -o "$work/rss" "$home/jspec" --root "$work/jspec-state" run --bundle "$work/bundle" bench-jspec
+    done
+else
+    echo "bench: /usr/bin/time is missing (apt-get install -y time); no RSS figures" >&2
+fi
+
+# The create/start/state/delete cycle of an engine (containerd's shim, podman) goes here
+# once jspec has create and start: a hyperfine pair like the one above, each command one
+# cycle ('X create --bundle B id && X start id && X state id && X delete id'), exported to
+# cycle.json and printed below in the same shape.
+
+python3 - "$work/result.json" "$work/rss" <<'PY'
+import json, statistics, sys
 results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
 runc, jspec = results["runc"]["median"], results["jspec"]["median"]
 print()
 print(f"median runc  run: {runc * 1000:7.1f} ms")
 print(f"median jspec run: {jspec * 1000:7.1f} ms")
 print(f"ratio jspec/runc: {jspec / runc:7.2f}x")
+rss = {}
+for line in open(sys.argv[2]):
+    parts = line.split()
+    if len(parts) == 2 and parts[1].isdigit():
+        rss.setdefault(parts[0], []).append(int(parts[1]))
+if "runc" in rss and "jspec" in rss:
+    r, j = statistics.median(rss["runc"]), statistics.median(rss["jspec"])
+    print(f"peak RSS runc  run: {r / 1024:6.1f} MiB (median of {len(rss['runc'])})")
+    print(f"peak RSS jspec run: {j / 1024:6.1f} MiB (median of {len(rss['jspec'])})")
+    print(f"ratio jspec/runc:   {j / r:6.2f}x")
 PY

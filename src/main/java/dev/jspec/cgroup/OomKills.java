@@ -33,6 +33,24 @@ public final class OomKills {
         return null;
     }
 
+    /**
+     * The OOM kills counted so far in {@code dirs} (v1 memory.oom_control, v2 memory.events),
+     * summed; -1 when none of them has a memory controller's counter.
+     */
+    public static long count(List<String> dirs) {
+        long total = -1;
+        for (String dir : dirs) {
+            long kills = counter(Path.of(dir, "memory.oom_control"), "oom_kill");
+            if (kills < 0) {
+                kills = counter(Path.of(dir, "memory.events"), "oom_kill");
+            }
+            if (kills >= 0) {
+                total = Math.max(total, 0) + kills;
+            }
+        }
+        return total;
+    }
+
     /** The value of {@code key} in a flat-keyed cgroup file, or -1 when there is none. */
     static long counter(Path file, String key) {
         try {

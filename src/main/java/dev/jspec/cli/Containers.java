@@ -1,10 +1,13 @@
 package dev.jspec.cli;
 
+import dev.jspec.cgroup.Freezer;
 import dev.jspec.exec.LinuxSyscalls;
+import dev.jspec.lifecycle.CgroupOwnership;
 import dev.jspec.lifecycle.ContainerId;
 import dev.jspec.lifecycle.ContainerState;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.List;
 
 /** Looking up a container by ID for the lifecycle commands, with its live status. */
 final class Containers {
@@ -40,10 +43,24 @@ final class Containers {
 
     /**
      * The recorded status, corrected to "stopped" when the init is gone: exited, or its pid
-     * now names another process (the start time differs).
+     * now names another process (the start time differs), and to "paused" while the
+     * container's cgroup is frozen (read from the freezer each time, as runc does: pausing
+     * is not recorded, so nothing can leave a stale "paused" behind).
      */
     static String liveStatus(ContainerState state) {
-        return alive(state) ? state.status() : "stopped";
+        if (!alive(state)) {
+            return "stopped";
+        }
+        String freezer = Freezer.dir(state.cgroups());
+        return freezer != null && Freezer.frozen(freezer) ? "paused" : state.status();
+    }
+
+    /**
+     * The container's cgroup directories that are provably still its own (the inode it
+     * recorded): the only ones whose processes jspec lists, signals, freezes or limits.
+     */
+    static List<String> ownCgroups(ContainerState state) {
+        return CgroupOwnership.split(state).owned();
     }
 
     static boolean alive(ContainerState state) {

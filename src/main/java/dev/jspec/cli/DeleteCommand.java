@@ -43,6 +43,7 @@ final class DeleteCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @SuppressWarnings("try") // the lock is held by the try, not used in it
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
@@ -50,6 +51,12 @@ final class DeleteCommand implements Callable<Integer> {
             return ExitCodes.FAILURE;
         }
         StateStore store = Main.stateStore();
+        try (StateStore.Lock lock = store.lock(id)) {
+            return delete(store, err);
+        }
+    }
+
+    private int delete(StateStore store, PrintWriter err) throws InterruptedException {
         if (!store.exists(id)) {
             err.println("jspec: container \"" + id + "\" does not exist");
             return ExitCodes.FAILURE;

@@ -8,14 +8,23 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+/**
+ * runc's {@code kill}: a signal to the container's init, or with {@code --all} to every
+ * process in the container's cgroups. A created container (its init waiting for
+ * {@code start}) is signalled like a running one.
+ */
 @Command(name = "kill", mixinStandardHelpOptions = true,
-        description = "Send a signal (default TERM) to a container's init process.")
+        description = "Send a signal (default TERM) to a container's init process, or with --all to every process in its cgroups.")
 final class KillCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Mixin
     GlobalOptions global;
+
+    @Option(names = {"-a", "--all"}, description = "Signal every process in the container's cgroups, not only its init.")
+    boolean all;
 
     @Parameters(index = "0", paramLabel = "ID", description = "The container's ID.")
     String id;
@@ -28,7 +37,7 @@ final class KillCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
         int number = Signals.number(signal);
         if (number < 0) {
@@ -38,6 +47,9 @@ final class KillCommand implements Callable<Integer> {
         ContainerState s = Containers.find(id, err);
         if (s == null) {
             return ExitCodes.FAILURE;
+        }
+        if (all) {
+            return KillAll.signal(s, number, err);
         }
         try {
             // Through a pidfd, after the start time is checked: never a process that merely reuses the pid.

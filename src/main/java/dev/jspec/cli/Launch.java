@@ -122,6 +122,7 @@ final class Launch {
      *
      * @return 0, or the exit status to end with
      */
+    @SuppressWarnings("try") // the lock is held by the try, not used in it
     int start() {
         StateStore store = Main.stateStore();
         try {
@@ -144,7 +145,8 @@ final class Launch {
         }
         sys = new LinuxSyscalls();
         executor = new ParentExecutor(sys, plan, ParentExecutor.Stdio.INHERIT);
-        try {
+        // Held until the start is recorded: a delete or start meanwhile waits for it.
+        try (StateStore.Lock lock = store.lock(id)) {
             pid = executor.spawn();
             // The init is this process's unreaped child, so its pid cannot have been reused yet:
             // its start time read now is the one that tells it apart later.

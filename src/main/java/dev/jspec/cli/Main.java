@@ -4,6 +4,7 @@ import dev.jspec.lifecycle.StateStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -33,11 +34,17 @@ public final class Main implements Runnable {
         COMMANDS.put("run", RunCommand::new);
         COMMANDS.put("create", CreateCommand::new);
         COMMANDS.put("start", StartCommand::new);
+        COMMANDS.put("exec", ExecCommand::new);
         COMMANDS.put("state", StateCommand::new);
         COMMANDS.put("list", ListCommand::new);
         COMMANDS.put("events", EventsCommand::new);
         COMMANDS.put("kill", KillCommand::new);
         COMMANDS.put("delete", DeleteCommand::new);
+        COMMANDS.put("pause", PauseCommand.Pause::new);
+        COMMANDS.put("resume", PauseCommand.Resume::new);
+        COMMANDS.put("ps", PsCommand::new);
+        COMMANDS.put("update", UpdateCommand::new);
+        COMMANDS.put("features", FeaturesCommand::new);
         COMMANDS.put("init-argv", InitArgvCommand::new);
     }
 
@@ -46,6 +53,15 @@ public final class Main implements Runnable {
 
     /** Where container state lives (runc's --root). */
     static Path stateRoot = Path.of(StateStore.DEFAULT_ROOT);
+
+    /** The standard error writer of the command line being run, which copies lines to --log. */
+    private static LogTee log = new LogTee(new PrintWriter(System.err, true));
+
+    /** --systemd-cgroup was given: refused before any command runs. */
+    static boolean systemdCgroup;
+
+    /** --rootless true was given: refused before any command runs. */
+    static boolean rootless;
 
     @Mixin
     GlobalOptions global;
@@ -67,6 +83,21 @@ public final class Main implements Runnable {
         return debug;
     }
 
+    static LogTee log() {
+        return log;
+    }
+
+    /** Why the global options cannot be honoured, or null; checked after parsing, before the command. */
+    static String refusal() {
+        if (systemdCgroup) {
+            return "--systemd-cgroup: jspec has no systemd cgroup driver; it manages cgroupfs directly (leave the flag out)";
+        }
+        if (rootless) {
+            return "--rootless true: jspec runs containers as root only";
+        }
+        return log.open();
+    }
+
     public static void main(String[] args) {
         System.exit(execute(args));
     }
@@ -80,7 +111,12 @@ public final class Main implements Runnable {
     }
 
     /** As {@link #execute(String...)}, with standard output and error redirected (tests capture them). */
-    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    public static int execute(PrintWriter out, PrintWriter console, String... args) {
+        // Every line a command prints on stderr also goes to --log, whichever command prints it.
+        log = new LogTee(console);
+        systemdCgroup = false;
+        rootless = false;
+        PrintWriter err = new PrintWriter(log, true);
         CommandLine cli;
         Supplier<Object> command = args.length > 0 ? COMMANDS.get(args[0]) : null;
         if (command != null) {
@@ -93,13 +129,31 @@ public final class Main implements Runnable {
                 cli.addSubcommand(c.getKey(), c.getValue().get());
             }
         }
+        // What follows the ID belongs to the program (exec ID sh -c ...) or to the host's ps
+        // (ps ID -ef), options included, as with runc.
+        for (Class<?> type : List.of(ExecCommand.class, PsCommand.class)) {
+            String name = type == ExecCommand.class ? "exec" : "ps";
+            CommandLine c = type.isInstance(cli.getCommand()) ? cli : cli.getSubcommands().get(name);
+            if (c != null) {
+                c.setStopAtPositional(true);
+            }
+        }
         cli.setOut(out);
         cli.setErr(err);
         cli.setExitCodeExceptionMapper(ex -> ExitCodes.FAILURE);
         cli.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("jspec: " + ex.getMessage());
-            ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            // A hint for a person, not an error: stderr only, so the log's last line stays the error.
+            console.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return ExitCodes.USAGE;
+        });
+        cli.setExecutionStrategy(parseResult -> {
+            String refused = refusal();
+            if (refused != null) {
+                err.println("jspec: " + refused);
+                return ExitCodes.FAILURE;
+            }
+            return new CommandLine.RunLast().execute(parseResult);
         });
         cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             if (debug) {
@@ -115,6 +169,11 @@ public final class Main implements Runnable {
             // main exits right after: what a command print()ed without a newline must not be lost.
             out.flush();
             err.flush();
+            try {
+                log.close();
+            } catch (java.io.IOException e) {
+                // stderr had it all; only the log file may have lost its last line.
+            }
         }
     }
 

@@ -30,9 +30,19 @@ final class StartCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @SuppressWarnings("try") // the lock is held by the try, not used in it
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
+        if (!Containers.validId(id, err)) {
+            return ExitCodes.FAILURE;
+        }
+        try (StateStore.Lock lock = Main.stateStore().lock(id)) {
+            return start(err);
+        }
+    }
+
+    private int start(PrintWriter err) throws IOException {
         ContainerState s = Containers.find(id, err);
         if (s == null) {
             return ExitCodes.FAILURE;

@@ -103,6 +103,7 @@ public final class InitExecutor {
             proc = -1; // said when a step needs it
         }
         seccompListener = entries.stream().anyMatch(e -> e.step() instanceof Step.SeccompListener);
+        openNamespaceFiles(entries);
         this.parent = parent;
         this.plan = plan;
         boolean started = false;
@@ -128,6 +129,31 @@ public final class InitExecutor {
         }
     }
 
+    /**
+     * The namespace files the init joins after it joined a mount namespace (`jspec exec`:
+     * the container's cgroup namespace after its mount one) are opened first, in the host's
+     * view: once in the container's mount namespace, /proc is the container's, where the
+     * host's pids do not exist and whose files the image may have faked.
+     */
+    private void openNamespaceFiles(List<Plan.Entry> entries) {
+        boolean afterMount = false;
+        for (Plan.Entry e : entries) {
+            if (e.actor() == Actor.INIT && e.step() instanceof Step.Setns s) {
+                if (afterMount && !namespaceFiles.containsKey(s.path())) {
+                    try {
+                        namespaceFiles.put(s.path(), sys.openNonBlocking(s.path()));
+                    } catch (SyscallException ex) {
+                        // Said by the step itself, when it comes.
+                    }
+                }
+                afterMount |= s.type().equals("mount");
+            }
+        }
+    }
+
+    /** Namespace files opened before the init left the host's mount namespace, by path. */
+    private final Map<String, Integer> namespaceFiles = new java.util.HashMap<>();
+
     private void execute(Step step) {
         switch (step) {
             case Step.Unshare s -> sys.unshare(Namespaces.flags(s.types()));
@@ -135,7 +161,16 @@ public final class InitExecutor {
                 if (s.type().equals("mount")) {
                     sys.unshare(Namespaces.CLONE_FS);
                 }
-                sys.setns(s.path(), Namespaces.flag(s.type()));
+                Integer opened = namespaceFiles.remove(s.path());
+                if (opened != null) {
+                    try {
+                        sys.setnsFd(opened, Namespaces.flag(s.type()));
+                    } finally {
+                        sys.close(opened);
+                    }
+                } else {
+                    sys.setns(s.path(), Namespaces.flag(s.type()));
+                }
             }
             case Step.OpenRoot s -> root = new ContainerRoot(sys, s.path());
             case Step.Mount s -> mount(s);

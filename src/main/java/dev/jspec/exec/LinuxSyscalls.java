@@ -541,6 +541,11 @@ public final class LinuxSyscalls implements Syscalls {
     }
 
     @Override
+    public void setnsFd(int fd, int nstype) {
+        check("setns(" + fd + ")", () -> LibC.setns(fd, nstype));
+    }
+
+    @Override
     public void sethostname(String name) {
         check("sethostname", () -> LibC.sethostname(name, name.getBytes(StandardCharsets.UTF_8).length));
     }

@@ -134,6 +134,9 @@ public interface Syscalls {
 
     void setns(String path, int nstype);
 
+    /** setns(2) through a namespace file opened earlier (O_RDONLY). */
+    void setnsFd(int fd, int nstype);
+
     // --- identity and limits ---
     void sethostname(String name);
 

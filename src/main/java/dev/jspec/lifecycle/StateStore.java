@@ -178,6 +178,33 @@ public final class StateStore {
         return ids;
     }
 
+    /** A held lock on one container; closing it lets the next command on that container go on. */
+    public interface Lock extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Waits for, then holds, the container's lock (flock on its state directory): commands on
+     * one container (create's recording, start, delete, pause, ...) happen one at a time, as
+     * runc serializes them. A container without a directory has nothing to lock: a lock that
+     * does nothing is returned, and the command finds no container.
+     */
+    public Lock lock(String id) {
+        Path dir = dir(id);
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return () -> { };
+        }
+        dev.jspec.exec.LinuxSyscalls sys = new dev.jspec.exec.LinuxSyscalls();
+        int fd;
+        try {
+            fd = sys.lockDirectory(dir.toString());
+        } catch (dev.jspec.exec.SyscallException e) {
+            return () -> { };
+        }
+        return () -> sys.close(fd);
+    }
+
     /** The container's exec FIFO: `create`'s init waits on it until `start` opens it (runc's exec.fifo). */
     public Path execFifo(String id) {
         return dir(id).resolve(EXEC_FIFO);

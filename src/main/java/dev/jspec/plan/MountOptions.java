@@ -122,6 +122,14 @@ public record MountOptions(
             Map.entry("rnosymfollow", attr(false, MountAttr.MOUNT_ATTR_NOSYMFOLLOW)),
             Map.entry("rsymfollow", attr(true, MountAttr.MOUNT_ATTR_NOSYMFOLLOW)));
 
+    /** Every option word jspec recognizes (flags, propagation, recursive attributes), sorted; any other goes to the filesystem as data. */
+    public static List<String> knownWords() {
+        java.util.TreeSet<String> words = new java.util.TreeSet<>(FLAG_WORDS.keySet());
+        words.addAll(PROPAGATION_WORDS.keySet());
+        words.addAll(ATTR_WORDS.keySet());
+        return List.copyOf(words);
+    }
+
     private static final Set<MountAttr> ATIME_ATTRS = EnumSet.of(
             MountAttr.MOUNT_ATTR_RELATIME, MountAttr.MOUNT_ATTR_NOATIME, MountAttr.MOUNT_ATTR_STRICTATIME);
 

@@ -19,11 +19,14 @@ import java.util.Map;
  */
 public final class PlanCodec {
 
-    private static final Map<String, Class<?>> STEP_TYPES = new HashMap<>();
+    /** Step types by name, for the reflective path (a type {@link StepFields} lacks); built on first use. */
+    private static final class StepTypes {
+        static final Map<String, Class<?>> BY_NAME = new HashMap<>();
 
-    static {
-        for (Class<?> c : Step.class.getPermittedSubclasses()) {
-            STEP_TYPES.put(c.getSimpleName(), c);
+        static {
+            for (Class<?> c : Step.class.getPermittedSubclasses()) {
+                BY_NAME.put(c.getSimpleName(), c);
+            }
         }
     }
 
@@ -39,9 +42,11 @@ public final class PlanCodec {
             n++;
             out.append("\n  {\"n\":").append(n).append(",\"actor\":\"").append(e.actor())
                     .append("\",\"call\":\"").append(e.step().getClass().getSimpleName()).append('"');
-            for (RecordComponent rc : e.step().getClass().getRecordComponents()) {
-                out.append(",\"").append(rc.getName()).append("\":");
-                writeValue(out, read(rc, e.step()));
+            if (!StepFields.write(e.step(), new StepFields.Out(out))) {
+                for (RecordComponent rc : e.step().getClass().getRecordComponents()) {
+                    out.append(",\"").append(rc.getName()).append("\":");
+                    writeValue(out, read(rc, e.step()));
+                }
             }
             out.append('}');
         }
@@ -56,11 +61,15 @@ public final class PlanCodec {
         List<Plan.Entry> entries = new ArrayList<>();
         for (Object o : steps) {
             Map<?, ?> m = (Map<?, ?>) o;
-            Class<?> type = STEP_TYPES.get((String) m.get("call"));
-            if (type == null) {
-                throw new IllegalArgumentException("unknown step: " + m.get("call"));
+            Step step = m.get("call") instanceof String call ? StepFields.read(call, m) : null;
+            if (step == null) {
+                Class<?> type = StepTypes.BY_NAME.get((String) m.get("call"));
+                if (type == null) {
+                    throw new IllegalArgumentException("unknown step: " + m.get("call"));
+                }
+                step = (Step) construct(type, m);
             }
-            entries.add(new Plan.Entry(Actor.valueOf((String) m.get("actor")), (Step) construct(type, m)));
+            entries.add(new Plan.Entry(Actor.valueOf((String) m.get("actor")), step));
         }
         return new Plan(entries);
     }

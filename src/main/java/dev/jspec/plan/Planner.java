@@ -62,10 +62,53 @@ public final class Planner {
 
     // ---- the parent ----
 
+    /**
+     * The plan of `jspec exec`: a new process in the namespaces and cgroups of the container
+     * whose init is {@code initPid}. The spawner thread joins every namespace of the
+     * container's but the mount and cgroup ones, which the new init joins itself (the mount
+     * one from a thread of its own fs, the cgroup one once it is in the container's cgroups);
+     * from there on it is {@code spec.process()} set up as a container's init sets up its own.
+     */
+    public static Plan planExec(Spec spec, PlanContext ctx, int initPid, List<String> cgroupDirs) {
+        List<Spec.Namespace> joined = new ArrayList<>();
+        if (spec.linux() != null) {
+            for (Spec.Namespace ns : spec.linux().namespaces()) {
+                joined.add(new Spec.Namespace(ns.type(), "/proc/" + initPid + "/ns/" + NAMESPACE_FILES.get(ns.type())));
+            }
+        }
+        Spec.Linux l = spec.linux();
+        Spec.Linux linux = l == null ? null : new Spec.Linux(joined, l.uidMappings(), l.gidMappings(), l.timeOffsets(), l.devices(),
+                l.cgroupsPath(), l.resources(), l.sysctl(), l.seccomp(), l.rootfsPropagation(), l.maskedPaths(),
+                l.readonlyPaths(), l.mountLabel(), l.personality());
+        Spec exec = new Spec(spec.ociVersion(), spec.root(), spec.mounts(), spec.process(), spec.hostname(), spec.domainname(),
+                null, spec.annotations(), linux);
+        Planner p = new Planner(exec, ctx);
+        p.spawnInit();
+        p.cgroupLeaves = List.copyOf(cgroupDirs);
+        String mountPath = p.joinedNamespace("mount");
+        if (mountPath != null) {
+            p.add(Actor.INIT, new Step.Setns("mount", mountPath));
+        }
+        if (exec.process() != null) {
+            p.process(exec.process());
+        }
+        return new Plan(p.entries);
+    }
+
+    /** Each namespace type's file under /proc/PID/ns. */
+    private static final Map<String, String> NAMESPACE_FILES = Map.of("pid", "pid", "network", "net", "mount", "mnt", "ipc", "ipc",
+            "uts", "uts", "user", "user", "cgroup", "cgroup", "time", "time");
+
     private void parent() {
         CgroupPlanner.CgroupPlan cgroups = CgroupPlanner.plan(spec, ctx.containerId(), ctx.host());
         cgroups.steps().forEach(s -> add(Actor.PARENT, s));
         notes.addAll(cgroups.notes());
+        spawnInit();
+        cgroupLeaves = cgroups.leafDirs();
+    }
+
+    /** Namespaces joined and made, the init's own files protected, and the init spawned. */
+    private void spawnInit() {
 
         // mount and cgroup namespaces are the init's: the mount namespace must be joined by the
         // process that builds the root, and the cgroup namespace after the init is in its cgroup.
@@ -89,7 +132,6 @@ public final class Planner {
         }
         add(Actor.PARENT, new Step.Spawn(ctx.host().initCommand(), spec.process() != null && spec.process().terminal(),
                 ctx.preserveFds()));
-        cgroupLeaves = cgroups.leafDirs();
     }
 
     /**

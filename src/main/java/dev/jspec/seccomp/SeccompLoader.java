@@ -92,9 +92,23 @@ public final class SeccompLoader {
         }
     }
 
+    /** libseccomp's names are the spec's without the prefix, in lower case: SCMP_ARCH_X86_64 is x86_64. */
+    public static String libseccompArchName(String arch) {
+        return arch.startsWith(ARCH_PREFIX) ? arch.substring(ARCH_PREFIX.length()).toLowerCase(Locale.ROOT) : arch;
+    }
+
+    /** Whether the loader has a libseccomp action for {@code name} (SCMP_ACT_ERRNO and the like). */
+    public static boolean knowsAction(String name) {
+        try {
+            action(name);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     private void addArch(long ctx, String arch) {
-        // libseccomp's names are the spec's without the prefix, in lower case: SCMP_ARCH_X86_64 is x86_64.
-        String name = arch.startsWith(ARCH_PREFIX) ? arch.substring(ARCH_PREFIX.length()).toLowerCase(Locale.ROOT) : arch;
+        String name = libseccompArchName(arch);
         int token = lib.archResolveName(name);
         if (token == 0) {
             throw new SyscallException("seccomp_arch_resolve_name(\"" + name + "\") [" + arch + " is not known to libseccomp "

@@ -2,6 +2,7 @@ package dev.jspec.spec;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -100,6 +101,31 @@ public final class BundleLoader {
             throw new ConfigException(Diagnostics.sorted(problems));
         }
         return SpecBinder.bind(parsed.tree());
+    }
+
+    /**
+     * A process spec on its own (runc's {@code exec --process FILE}): an OCI {@code process}
+     * object, validated by the config's schema and rules, its problems located in {@code file}.
+     */
+    public static Spec.Process loadProcess(Path file) throws ConfigException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(regular(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        // Wrapped on the file's first line, so that every line number stays the file's own.
+        byte[] head = "{\"ociVersion\": \"1.2.0\", \"root\": {\"path\": \"/\"}, \"process\": ".getBytes(StandardCharsets.UTF_8);
+        byte[] doc = new byte[head.length + bytes.length + 2];
+        System.arraycopy(head, 0, doc, 0, head.length);
+        System.arraycopy(bytes, 0, doc, head.length, bytes.length);
+        doc[doc.length - 2] = '\n';
+        doc[doc.length - 1] = '}';
+        Spec spec = check(ConfigReader.parse(doc, file.toString()), null);
+        if (spec.process() == null) {
+            throw new UncheckedIOException(file + ": no process in it", new IOException("no process"));
+        }
+        return spec.process();
     }
 
     /** An exception whose message is the sentence a user reads: {@code PATH: reason}. */

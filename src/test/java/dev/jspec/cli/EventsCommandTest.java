@@ -36,7 +36,8 @@ class EventsCommandTest {
         StateStore store = new StateStore(stateRoot);
         store.reserve(id);
         long startTime = pid > 0 ? InitProcess.of(new LinuxSyscalls(), pid).startTime() : 0;
-        store.write(new ContainerState(id, "running", pid, startTime, "/bundles/" + id, cgroups, List.of(), Map.of()));
+        store.write(new ContainerState(id, "running", pid, startTime, "/bundles/" + id, cgroups, List.of(),
+                dev.jspec.lifecycle.CgroupOwnership.inodes(cgroups)));
     }
 
     @Test
@@ -70,8 +71,47 @@ class EventsCommandTest {
     }
 
     @Test
-    void streamingIsRefusedAsAUsageError(@TempDir Path state) {
-        assertEquals(ExitCodes.USAGE, events(state, "web"));
-        assertTrue(err.toString().contains("only --stats is supported"), err.toString());
+    void theStreamHasStatsEveryIntervalAndAnOomEventPerKillUntilTheContainerStops(@TempDir Path state, @TempDir Path cgroups)
+            throws Exception {
+        Path memory = Files.createDirectories(cgroups.resolve("jspec/web"));
+        Files.writeString(memory.resolve("memory.events"), "low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n");
+        Files.writeString(memory.resolve("pids.current"), "1\n");
+        Process init = new ProcessBuilder("sleep", "30").start();
+        try {
+            record(state, "web", (int) init.pid(), List.of(memory.toString()));
+            Thread stream = new Thread(() -> events(state, "--interval", "150ms", "web"));
+            stream.start();
+            Thread.sleep(400);
+            Files.writeString(memory.resolve("memory.events"), "low 0\nhigh 0\nmax 3\noom 2\noom_kill 2\n");
+            Thread.sleep(300);
+            init.destroyForcibly().waitFor();
+            stream.join(5_000);
+            assertTrue(!stream.isAlive(), "the stream ends when the container stops");
+        } finally {
+            init.destroyForcibly();
+        }
+        List<String> lines = out.toString().lines().toList();
+        List<Object> types = lines.stream().map(l -> (Object) ((Map<?, ?>) PlanCodec.parseJson(l)).get("type")).toList();
+        assertEquals(2, types.stream().filter("oom"::equals).count(), out.toString());
+        assertTrue(types.stream().filter("stats"::equals).count() >= 3, out.toString());
+        assertTrue(lines.contains("{\"type\":\"oom\",\"id\":\"web\"}"), out.toString());
+    }
+
+    @Test
+    void goDurations() {
+        assertEquals(java.time.Duration.ofSeconds(5), EventsCommand.goDuration("5s"));
+        assertEquals(java.time.Duration.ofMillis(1500), EventsCommand.goDuration("1.5s"));
+        assertEquals(java.time.Duration.ofSeconds(90), EventsCommand.goDuration("1m30s"));
+        assertEquals(java.time.Duration.ofNanos(250_000), EventsCommand.goDuration("250us"));
+        assertEquals(java.time.Duration.ZERO, EventsCommand.goDuration("0"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> EventsCommand.goDuration("5"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> EventsCommand.goDuration("5 s"));
+    }
+
+    @Test
+    void aBadIntervalIsAUsageError(@TempDir Path state) {
+        assertEquals(ExitCodes.USAGE, events(state, "--interval", "0s", "web"));
+        assertTrue(err.toString().contains("--interval must be greater than 0"), err.toString());
+        assertEquals(ExitCodes.USAGE, events(state, "--interval", "soon", "web"));
     }
 }

@@ -231,6 +231,7 @@ class RecordingSyscalls implements Syscalls {
     @Override public int reopenForWrite(int procFd, int fd) { record("reopen_write fd " + fd); return newFd("fd " + fd); }
     @Override public int pollIn(int fd, int timeoutMillis) { record("poll " + fd + " " + timeoutMillis); return pollAnswer; }
     @Override public void mkfifo(String path, int mode) { record("mkfifo " + path); }
+    @Override public void setnsFd(int fd, int nstype) { record("setns " + fds.get(fd) + " 0x" + Integer.toHexString(nstype)); }
     @Override public int[] openPty() { record("openpty"); return new int[] {20, 21}; }
     @Override public int[] windowSize(int fd) { return null; }
     @Override public void setWindowSize(int fd, int rows, int columns) { }

@@ -39,17 +39,29 @@ final class Jspec {
      * integration tests did not run and why: a green build without root is not a tested one.
      */
     static boolean canRun(ExtensionContext context) {
-        String why = whyNot();
+        return canRun(context, whyNot());
+    }
+
+    /** As {@link #canRun(ExtensionContext)}, for a class with a reason of its own not to run (a missing tool), or null. */
+    static boolean canRun(ExtensionContext context, String why) {
         if (why == null) {
             return true;
         }
         if (System.getenv(REQUIRE_ALL) != null) {
             throw new IllegalStateException(REQUIRE_ALL + " is set, but the integration tests cannot run: " + why);
         }
+        return skip(context, why);
+    }
+
+    /**
+     * Turns a class off and counts its tests in the closing banner, whatever {@value #REQUIRE_ALL}
+     * says: for a reason no installation can fix (the runtime under test lacks a command yet).
+     */
+    static boolean skip(ExtensionContext context, String why) {
         int tests = AnnotationSupport.findAnnotatedMethods(context.getRequiredTestClass(), Testable.class,
                 HierarchyTraversalMode.TOP_DOWN).size();
         context.getRoot().getStore(ExtensionContext.Namespace.create(Jspec.class))
-                .getOrComputeIfAbsent(SkipBanner.class, k -> new SkipBanner(why), SkipBanner.class)
+                .getOrComputeIfAbsent(SkipBanner.class.getName() + ": " + why, k -> new SkipBanner(why), SkipBanner.class)
                 .add(tests);
         return false;
     }
@@ -114,7 +126,8 @@ final class Jspec {
 
     private static List<String> withStateRoot(String... args) {
         List<String> full = new ArrayList<>(List.of(args));
-        if (!full.isEmpty() && List.of("run", "create", "delete", "kill", "state", "list", "start", "events").contains(full.get(0))) {
+        if (!full.isEmpty() && List.of("run", "create", "delete", "kill", "state", "list", "start", "events", "exec", "ps", "pause",
+                "resume", "update").contains(full.get(0))) {
             full.add(1, "--root");
             full.add(2, STATE_ROOT.toString());
         }

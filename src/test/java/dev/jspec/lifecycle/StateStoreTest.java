@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@SuppressWarnings("try")
 class StateStoreTest {
 
     private static ContainerState state(String id) {
@@ -26,6 +27,32 @@ class StateStoreTest {
 
     private static String mode(Path p) throws Exception {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    }
+
+    @Test
+    void commandsOnOneContainerWaitForEachOthersLockButNotForAnotherContainers(@TempDir Path tmp) throws Exception {
+        StateStore store = new StateStore(tmp.resolve("root"));
+        store.reserve("a");
+        store.reserve("b");
+        java.util.concurrent.CountDownLatch acquired = new java.util.concurrent.CountDownLatch(1);
+        Thread second;
+        try (StateStore.Lock first = store.lock("a")) {
+            second = new Thread(() -> {
+                try (StateStore.Lock l = store.lock("a")) {
+                    acquired.countDown();
+                }
+            });
+            second.start();
+            try (StateStore.Lock other = store.lock("b")) {
+                // Another container's lock is free meanwhile.
+            }
+            assertFalse(acquired.await(300, java.util.concurrent.TimeUnit.MILLISECONDS), "the second waits while the first holds it");
+        }
+        assertTrue(acquired.await(5, java.util.concurrent.TimeUnit.SECONDS), "and goes on once it is released");
+        second.join();
+        try (StateStore.Lock none = store.lock("never-made")) {
+            // No directory, nothing to lock: no error either.
+        }
     }
 
     @Test
