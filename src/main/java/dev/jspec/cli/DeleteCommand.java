@@ -112,6 +112,7 @@ final class DeleteCommand implements Callable<Integer> {
         removeIfEmpty.addAll(s.parentCgroups());
         CgroupRemoval.remove(sys, new CgroupCleanup(cgroups.owned(), removeIfEmpty), err::println);
         store.remove(id);
+        LifecycleHooks.runFromBundle(sys, LifecycleHooks.POSTSTOP, id, 0, s.bundle(), err);
         return ExitCodes.OK;
     }
 

@@ -79,7 +79,7 @@ final class Launch {
             return ExitCodes.START_FAILED;
         }
         try {
-            loaded = BundleLoader.load(bundleDir);
+            loaded = BundleLoader.loadLenient(bundleDir);
         } catch (ConfigException e) {
             for (Diagnostic d : e.diagnostics()) {
                 err.println(d);
@@ -164,6 +164,7 @@ final class Launch {
             }
             if (outcome == ParentExecutor.Outcome.RUNNING) {
                 store.write(state("running", init, owned, inodes));
+                LifecycleHooks.run(sys, LifecycleHooks.POSTSTART, loaded.spec(), id, pid, loaded.bundleDir().toString(), err);
             }
             return ExitCodes.OK;
         } catch (StepFailure f) {
@@ -199,6 +200,11 @@ final class Launch {
         }
     }
 
+    /** The poststop hooks, once the container is gone (the end of `run`). */
+    void poststop() {
+        LifecycleHooks.run(sys, LifecycleHooks.POSTSTOP, loaded.spec(), id, 0, loaded.bundleDir().toString(), err);
+    }
+
     ParentExecutor executor() {
         return executor;
     }
@@ -224,8 +230,10 @@ final class Launch {
                 cgroups.containerDirs(), cgroups.parentDirs(), inodes);
     }
 
+    /** After the rollback of what the start made: its state, its pid file, then the poststop hooks (runtime.md, lifecycle step 13). */
     private void cleanUpFailedStart(StateStore store) {
         store.remove(id);
+        poststop();
         if (pidFile != null) {
             try {
                 Files.deleteIfExists(pidFile);

@@ -49,7 +49,7 @@ final class PlanCommand implements Callable<Integer> {
         PrintWriter err = command.commandLine().getErr();
         LoadedBundle loaded;
         try {
-            loaded = BundleLoader.load(bundle);
+            loaded = BundleLoader.loadLenient(bundle);
         } catch (ConfigException e) {
             if (e.diagnostics().isEmpty()) {
                 err.println("jspec: " + e.getMessage());

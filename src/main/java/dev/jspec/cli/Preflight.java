@@ -30,11 +30,6 @@ final class Preflight {
         if (!mountNs) {
             return "jspec needs a mount namespace to set up the root filesystem; add {type: mount} to linux.namespaces";
         }
-        Spec.Hooks h = spec.hooks();
-        if (h != null && !(h.prestart().isEmpty() && h.createRuntime().isEmpty() && h.createContainer().isEmpty()
-                && h.startContainer().isEmpty() && h.poststart().isEmpty() && h.poststop().isEmpty())) {
-            return "hooks are not supported yet; refusing to run without the hooks the config asks for";
-        }
         if (spec.process() == null) {
             return "the config has no process to run";
         }

@@ -114,7 +114,9 @@ final class RunCommand implements Callable<Integer> {
         if (started != ExitCodes.OK || detach) {
             return started;
         }
-        return waitForExit(launch.sys(), launch.executor(), Main.stateStore(), id, launch.pid(), signals, err);
+        int status = waitForExit(launch.sys(), launch.executor(), Main.stateStore(), id, launch.pid(), signals, err);
+        launch.poststop();
+        return status;
     }
 
     private int waitForExit(Syscalls sys, ParentExecutor executor, StateStore store, String id, int pid,

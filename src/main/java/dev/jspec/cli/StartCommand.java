@@ -78,6 +78,22 @@ final class StartCommand implements Callable<Integer> {
                     return ExitCodes.FAILURE;
                 }
             }
+            // The init holds its end until the execve (after the startContainer hooks): the
+            // end of file says the program runs, or the init died trying (it said why on the
+            // container's stderr).
+            java.io.ByteArrayOutputStream failure = new java.io.ByteArrayOutputStream();
+            byte[] rest = new byte[512];
+            int n;
+            while (sys.pollIn(fd, -1) != 0 && (n = sys.read(fd, rest)) > 0) {
+                failure.write(rest, 0, n);
+            }
+            if (failure.size() > 0) {
+                // A startContainer hook, or the program itself, failed: the init wrote why and exited.
+                err.println("jspec: cannot start container \"" + id + "\": "
+                        + failure.toString(java.nio.charset.StandardCharsets.UTF_8).strip());
+                Files.deleteIfExists(fifo);
+                return ExitCodes.FAILURE;
+            }
         } finally {
             sys.close(fd);
         }
@@ -85,6 +101,7 @@ final class StartCommand implements Callable<Integer> {
         Files.deleteIfExists(fifo);
         store.write(new ContainerState(s.id(), "running", s.pid(), s.startTime(), s.bundle(), s.cgroups(),
                 s.parentCgroups(), s.cgroupInodes()));
+        LifecycleHooks.runFromBundle(sys, LifecycleHooks.POSTSTART, id, s.pid(), s.bundle(), err);
         return ExitCodes.OK;
     }
 }

@@ -53,6 +53,8 @@ public final class InitExecutor {
     private Plan plan;
     /** The program's path, found before the init waits for `jspec start` (so that create fails on a missing one). */
     private String program;
+    /** The exec FIFO, open for writing from `jspec start` until the execve (see {@link #awaitStart}); -1 before. */
+    private int startFifo = -1;
 
     /** Where the parent put the console and seccomp sockets. */
     private final InitFds fds;
@@ -117,12 +119,12 @@ public final class InitExecutor {
             try {
                 execute(e.step());
             } catch (SyscallException ex) {
-                throw new StepFailure(i + 1, StepText.call(e.step()), Errno.describe(ex.errno()) + " from " + ex.call()
-                        + hint(e.step(), ex), ExitCodes.START_FAILED, ex);
-            } catch (UnsafeContainer | ThreadsNotCleared ex) {
-                throw new StepFailure(i + 1, StepText.call(e.step()), ex.getMessage(), ExitCodes.START_FAILED, ex);
+                throw toldStart(new StepFailure(i + 1, StepText.call(e.step()), Errno.describe(ex.errno()) + " from " + ex.call()
+                        + hint(e.step(), ex), ExitCodes.START_FAILED, ex));
+            } catch (UnsafeContainer | ThreadsNotCleared | HookRunner.Failed ex) {
+                throw toldStart(new StepFailure(i + 1, StepText.call(e.step()), ex.getMessage(), ExitCodes.START_FAILED, ex));
             } catch (ProgramNotRunnable ex) {
-                throw new StepFailure(i + 1, StepText.call(e.step()), ex.getMessage(), ex.exitCode, ex);
+                throw toldStart(new StepFailure(i + 1, StepText.call(e.step()), ex.getMessage(), ex.exitCode, ex));
             }
         }
     }
@@ -229,6 +231,7 @@ public final class InitExecutor {
             case Step.CloseFrom s -> sys.closeRangeCloexec(s.first());
             case Step.AwaitStart s -> awaitStart();
             case Step.CopyUp s -> copyUpSources.put(s.target(), root().open(s.target()));
+            case Step.Hook s -> hook(s);
             case Step.Execve s -> execve(s);
             case Step.CgroupMkdir s -> throw wrongActor(step);
             case Step.CgroupCopyFromParent s -> throw wrongActor(step);
@@ -627,12 +630,46 @@ public final class InitExecutor {
         program = resolve(exec);
         parent.created();
         int fifo = sys.reopenForWrite(procfs(), fds.execFifo());
+        startFifo = fifo;
+        // Left open (close-on-exec) until the execve, as runc's init does: `jspec start`
+        // reads to the end, so it returns, and runs the poststart hooks, once the program
+        // runs, after the startContainer hooks.
         try {
             sys.writeAll(fifo, new byte[] {'0'});
-        } finally {
+        } catch (RuntimeException e) {
+            startFifo = -1;
             sys.close(fifo);
+            throw e;
         }
         sys.close(fds.execFifo());
+    }
+
+    /**
+     * createContainer (before pivot_root: the host's paths still reach) or startContainer
+     * (after it: the path resolves in the container), spawned from this thread, so with its
+     * namespaces and credentials. The state's pid is this init's on the host, as the host's
+     * procfs, opened at the start, names it.
+     */
+    private void hook(Step.Hook s) {
+        int pid = Integer.parseInt(sys.readlinkAt(procfs(), "self"));
+        HookRunner.run(sys, s.path(), s.args(), s.env(), s.timeout(),
+                HookRunner.state(s.containerId(), HookRunner.status(s.kind()), pid, s.bundle(), s.annotations()));
+    }
+
+    /**
+     * A step after `jspec start` opened the exec FIFO failed (a startContainer hook, the
+     * execve): the message goes down the FIFO, so that start, which reads it to the end,
+     * fails with it.
+     */
+    private StepFailure toldStart(StepFailure f) {
+        if (startFifo >= 0) {
+            try {
+                sys.writeAll(startFifo, (f.getMessage().replace('\n', ' ') + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } catch (RuntimeException ignored) {
+                // start is gone; the container's stderr still gets the message.
+            }
+        }
+        return f;
     }
 
     private void execve(Step.Execve s) {

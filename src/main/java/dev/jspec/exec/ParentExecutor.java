@@ -179,6 +179,8 @@ public final class ParentExecutor {
             } catch (SyscallException ex) {
                 throw new StepFailure(i + 1, StepText.call(e.step()), Errno.describe(ex.errno()) + hint(e.step(), ex),
                         ExitCodes.START_FAILED, ex);
+            } catch (HookRunner.Failed ex) {
+                throw new StepFailure(i + 1, StepText.call(e.step()), ex.getMessage(), ExitCodes.START_FAILED, ex);
             }
         }
     }
@@ -230,6 +232,9 @@ public final class ParentExecutor {
             }
             case Step.Spawn s -> spawn(s);
             case Step.SeccompListener s -> forwardSeccompListener(s);
+            // On the thread serving the init, which never unshared: the runtime's namespaces.
+            case Step.Hook s -> HookRunner.run(sys, s.path(), s.args(), s.env(), s.timeout(),
+                    HookRunner.state(s.containerId(), HookRunner.status(s.kind()), initPid, s.bundle(), s.annotations()));
             default -> throw new IllegalStateException(step.getClass().getSimpleName() + " is not a parent step");
         }
     }

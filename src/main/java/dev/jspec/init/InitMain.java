@@ -51,6 +51,10 @@ public final class InitMain {
         "dev.jspec.seccomp.SeccompProfile"
     };
 
+    /** What running a hook needs after pivot_root, loaded when the plan has hooks. */
+    private static final String[] HOOK_PRELOAD = {"dev.jspec.exec.HookRunner", "dev.jspec.exec.HookRunner$Failed",
+        "dev.jspec.exec.ExitStatus"};
+
     public static void main(String[] args) {
         // First of all: a non-dumpable process's /proc/PID files (exe, fd, map_files, mem,
         // those of each task) are closed to every process without CAP_SYS_PTRACE, such as
@@ -92,6 +96,17 @@ public final class InitMain {
             } catch (IllegalStateException | ClassNotFoundException e) {
                 report(sys, ExitCodes.START_FAILED, "jspec init: " + e.getMessage());
                 return;
+            }
+        }
+        if (plan.entries().stream().anyMatch(e -> e.step() instanceof Step.Hook)) {
+            // A startContainer hook runs after pivot_root, when the jar is out of reach.
+            for (String name : HOOK_PRELOAD) {
+                try {
+                    Class.forName(name, true, InitMain.class.getClassLoader());
+                } catch (ClassNotFoundException e) {
+                    report(sys, ExitCodes.START_FAILED, "jspec init: missing class " + name);
+                    return;
+                }
             }
         }
         try {

@@ -213,9 +213,42 @@ public final class Planner {
             notes.add("linux.mountLabel is set but SELinux is not enabled on this host: not applied (run refuses the config)");
         }
         Spec.Hooks h = spec.hooks();
-        if (h != null && !(h.prestart().isEmpty() && h.createRuntime().isEmpty() && h.createContainer().isEmpty()
-                && h.startContainer().isEmpty() && h.poststart().isEmpty() && h.poststop().isEmpty())) {
-            notes.add("hooks are not planned yet");
+        if (h != null && !(h.poststart().isEmpty() && h.poststop().isEmpty())) {
+            notes.add("poststart and poststop hooks are not in this plan: `start` (or `run`) runs poststart once the program"
+                    + " runs, `delete` (or the end of `run`) runs poststop");
+        }
+    }
+
+    /** Whether {@link #creationHooks()} has placed its steps (before pivot_root, when there is one). */
+    private boolean creationHooksPlanned;
+
+    /**
+     * prestart (deprecated) and createRuntime, run by the parent in the runtime's namespaces,
+     * then createContainer, run by the init in the container's mount namespace: once the
+     * namespaces and mounts exist, before pivot_root, as runc runs them. The init asks the
+     * parent for its part when it gets there.
+     */
+    private void creationHooks() {
+        creationHooksPlanned = true;
+        Spec.Hooks h = spec.hooks();
+        if (h == null) {
+            return;
+        }
+        hooks(Actor.PARENT, "prestart", h.prestart());
+        hooks(Actor.PARENT, "createRuntime", h.createRuntime());
+        hooks(Actor.INIT, "createContainer", h.createContainer());
+    }
+
+    private void hooks(Actor actor, String kind, List<Spec.Hook> hooks) {
+        List<String> annotations = new ArrayList<>();
+        new TreeMap<>(spec.annotations()).forEach((k, v) -> {
+            annotations.add(k);
+            annotations.add(v);
+        });
+        for (int i = 0; i < hooks.size(); i++) {
+            Spec.Hook hook = hooks.get(i);
+            add(actor, new Step.Hook(kind, i, hook.path(), hook.args(), hook.env(), hook.timeout() == null ? 0 : hook.timeout(), ctx.containerId(),
+                    ctx.bundleDir(), annotations));
         }
     }
 
@@ -265,6 +298,7 @@ public final class Planner {
             linux.readonlyPaths().forEach(p -> add(Actor.INIT, new Step.ReadonlyPath(p)));
         }
 
+        creationHooks();
         add(Actor.INIT, new Step.PivotRoot(rootfs));
 
         if (linux != null) {
@@ -447,6 +481,11 @@ public final class Planner {
         long parkedUid = user != null && user.uid() == NOBODY ? NOBODY - 1 : NOBODY;
         add(Actor.INIT, new Step.ClearThreadCapabilities(parkedUid, NOBODY));
         add(Actor.INIT, new Step.CheckThreadCapabilities());
+        if (!creationHooksPlanned) {
+            // No pivot_root to come before: after the init's first steps, so that the parent
+            // runs its hooks when the init asks, on its own thread, in the runtime's namespaces.
+            creationHooks();
+        }
 
         // The init joins its cgroups as late as it can: the init is a JVM, and its threads
         // and memory would otherwise count against the container's pids and memory limits
@@ -510,6 +549,10 @@ public final class Planner {
         }
         if (ctx.execFifo() != null) {
             add(Actor.INIT, new Step.AwaitStart(ctx.execFifo()));
+        }
+        // After `jspec start`, in the container (its path resolves there), before the program.
+        if (spec.hooks() != null) {
+            hooks(Actor.INIT, "startContainer", spec.hooks().startContainer());
         }
         if (nnpSeccomp && !listenerBeforeWait) {
             seccomp(seccomp);

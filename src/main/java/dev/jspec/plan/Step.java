@@ -223,6 +223,19 @@ public sealed interface Step {
      */
     record CopyUp(String target) implements Step {}
 
+    /**
+     * An OCI hook of the config (runtime-spec config.md): {@code path} spawned with
+     * {@code args} as argv and exactly {@code env}, the container's state JSON on its stdin
+     * ({@code containerId}, {@code bundle}, the config's {@code annotations} as key, value,
+     * ...; the init's host pid; the status its {@code kind} implies), waited for at most
+     * {@code timeout} seconds (0: no limit). A non-zero exit or a timeout fails the start.
+     * prestart and createRuntime are the parent's, run in the runtime's namespaces before
+     * pivot_root; createContainer is the init's at the same point (host paths still reach);
+     * startContainer is the init's after `jspec start`, its path resolved in the container.
+     */
+    record Hook(String kind, int index, String path, List<String> args, List<String> env, int timeout,
+            String containerId, String bundle, List<String> annotations) implements Step {}
+
     /** execve(2) after a PATH lookup inside the container for a bare {@code argv[0]}. */
     record Execve(List<String> argv, List<String> env) implements Step {}
 }

@@ -66,6 +66,8 @@ final class StepFields {
             case "CloseFrom" -> new Step.CloseFrom(integer(m, "first"));
             case "AwaitStart" -> new Step.AwaitStart(str(m, "fifo"));
             case "CopyUp" -> new Step.CopyUp(str(m, "target"));
+            case "Hook" -> new Step.Hook(str(m, "kind"), integer(m, "index"), str(m, "path"), strings(m, "args"), strings(m, "env"),
+                    integer(m, "timeout"), str(m, "containerId"), str(m, "bundle"), strings(m, "annotations"));
             case "Execve" -> new Step.Execve(strings(m, "argv"), strings(m, "env"));
             default -> null;
         };
@@ -265,6 +267,19 @@ final class StepFields {
         }
         if (step instanceof Step.AwaitStart s) {
             out.field("fifo", s.fifo());
+            return true;
+        }
+        if (step instanceof Step.Hook s) {
+            out
+                    .field("kind", s.kind())
+                    .field("index", s.index())
+                    .field("path", s.path())
+                    .field("args", s.args())
+                    .field("env", s.env())
+                    .field("timeout", s.timeout())
+                    .field("containerId", s.containerId())
+                    .field("bundle", s.bundle())
+                    .field("annotations", s.annotations());
             return true;
         }
         if (step instanceof Step.Execve s) {

@@ -67,6 +67,9 @@ public final class StepText {
             case Step.CloseFrom s -> "close_range(" + s.first() + ", ~0, CLOSE_RANGE_CLOEXEC)";
             case Step.CopyUp s -> "open(" + q(s.target()) + ") to copy what it holds into the tmpfs mounted on it next (tmpcopyup)";
             case Step.AwaitStart s -> "open(" + q(s.fifo()) + ", O_WRONLY) waits for `jspec start`; write(\"0\")";
+            case Step.Hook s -> "hook " + s.kind() + "[" + s.index() + "]: " + q(s.path()) + " "
+                    + s.args().stream().map(StepText::q).collect(Collectors.joining(", ", "[", "]")) + " env[" + s.env().size()
+                    + "], the state on stdin" + (s.timeout() > 0 ? ", timeout " + s.timeout() + "s" : "");
             case Step.Execve s -> "execve(" + q(s.argv().isEmpty() ? null : s.argv().get(0)) + ", "
                     + s.argv().stream().map(StepText::q).collect(Collectors.joining(", ", "[", "]")) + ", env["
                     + s.env().size() + "])";

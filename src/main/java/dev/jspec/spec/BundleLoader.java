@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The one way into a bundle: find its config, read it, normalize sizes, validate against the
@@ -32,6 +33,19 @@ public final class BundleLoader {
      *     config, or the config cannot be read; that is not a config problem (runc exits 1 too)
      */
     public static LoadedBundle load(Path bundleOrConfig) throws ConfigException {
+        return load(bundleOrConfig, false);
+    }
+
+    /**
+     * As {@link #load(Path)}, for running the bundle: a key the schema does not know is
+     * ignored with a located warning instead of failing the load, as the OCI runtime-spec
+     * requires of runtimes (config.md, "Extensibility"). `jspec validate` stays strict.
+     */
+    public static LoadedBundle loadLenient(Path bundleOrConfig) throws ConfigException {
+        return load(bundleOrConfig, true);
+    }
+
+    private static LoadedBundle load(Path bundleOrConfig, boolean ignoreUnknown) throws ConfigException {
         Path configFile = configFile(bundleOrConfig);
         Path bundleDir = configFile.toAbsolutePath().normalize().getParent();
         ConfigReader.Parsed parsed;
@@ -41,7 +55,7 @@ public final class BundleLoader {
             throw new UncheckedIOException("cannot read " + configFile + ": " + e.getMessage(), e);
         }
         List<Diagnostic> warnings = new ArrayList<>();
-        Spec spec = check(parsed, bundleDir, warnings);
+        Spec spec = check(parsed, bundleDir, warnings, ignoreUnknown);
         return new LoadedBundle(bundleDir, configFile, spec, Diagnostics.sorted(warnings));
     }
 
@@ -55,12 +69,29 @@ public final class BundleLoader {
 
     /** As {@link #check(ConfigReader.Parsed, Path)}, adding warnings to {@code warnings}. */
     static Spec check(ConfigReader.Parsed parsed, Path bundleDir, List<Diagnostic> warnings) throws ConfigException {
+        return check(parsed, bundleDir, warnings, false);
+    }
+
+    /** As {@link #check(ConfigReader.Parsed, Path, List)}; {@code ignoreUnknown}: see {@link #loadLenient}. */
+    static Spec check(ConfigReader.Parsed parsed, Path bundleDir, List<Diagnostic> warnings, boolean ignoreUnknown)
+            throws ConfigException {
         List<Diagnostic> problems = new ArrayList<>();
         ByteSize.normalize(parsed.tree(), parsed.sourceMap(), parsed.file(), problems);
         // A size that did not parse was reported above; the schema's "does not match" would repeat it.
         Set<String> reported = new HashSet<>();
         problems.forEach(d -> reported.add(d.jsonPath()));
-        for (Diagnostic d : SchemaValidator.get().validate(parsed)) {
+        SchemaValidator.Split schema = SchemaValidator.get().validateSplit(parsed);
+        List<Diagnostic> schemaProblems = new ArrayList<>(schema.problems());
+        if (ignoreUnknown) {
+            // Gone from the tree, so that nothing after this sees them.
+            for (SchemaValidator.UnknownKey u : schema.unknownKeys()) {
+                ((ObjectNode) u.owner()).remove(u.key());
+                warnings.add(u.warning());
+            }
+        } else {
+            schema.unknownKeys().forEach(u -> schemaProblems.add(u.strict()));
+        }
+        for (Diagnostic d : schemaProblems) {
             if (!reported.contains(d.jsonPath())) {
                 problems.add(d);
             }

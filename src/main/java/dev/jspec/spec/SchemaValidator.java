@@ -107,7 +107,36 @@ public final class SchemaValidator {
         return validate(parsed.tree(), parsed.sourceMap(), parsed.file(), parsed.leadingZeroIntegers());
     }
 
+    /**
+     * A key the schema does not know, in an object it does: {@code strict} is the error
+     * `jspec validate` reports, {@code warning} the same, located, for a runtime that
+     * ignores it (runtime-spec: runtimes MUST NOT fail on an unknown property); the key
+     * sits in {@code owner}.
+     */
+    public record UnknownKey(Diagnostic strict, Diagnostic warning, JsonNode owner, String key) {}
+
+    /** The violations of {@code parsed} apart from its unknown keys, and those keys. */
+    public record Split(List<Diagnostic> problems, List<UnknownKey> unknownKeys) {}
+
+    /**
+     * As {@link #validate(ConfigReader.Parsed)}, with the unknown keys apart. The fields
+     * jspec knows of and refuses (process.scheduler, windows, ...) stay problems: a config
+     * that asks for them does not get them silently dropped.
+     */
+    public Split validateSplit(ConfigReader.Parsed parsed) {
+        List<UnknownKey> unknown = new ArrayList<>();
+        List<Diagnostic> all = validate(parsed.tree(), parsed.sourceMap(), parsed.file(), parsed.leadingZeroIntegers(), unknown);
+        List<Diagnostic> problems = new ArrayList<>(all);
+        unknown.forEach(u -> problems.remove(u.strict()));
+        return new Split(problems, unknown);
+    }
+
     List<Diagnostic> validate(JsonNode tree, SourceMap sourceMap, String file, Set<String> leadingZeroIntegers) {
+        return validate(tree, sourceMap, file, leadingZeroIntegers, new ArrayList<>());
+    }
+
+    private List<Diagnostic> validate(JsonNode tree, SourceMap sourceMap, String file, Set<String> leadingZeroIntegers,
+            List<UnknownKey> unknownKeys) {
         List<Error> errors = schema.validate(tree);
         List<Diagnostic> out = new ArrayList<>();
         Map<String, List<Error>> alternatives = new LinkedHashMap<>();
@@ -119,7 +148,13 @@ public final class SchemaValidator {
                 alternatives.computeIfAbsent(evaluation.substring(0, branch) + " @ " + error.getInstanceLocation(),
                         k -> new ArrayList<>()).add(error);
             } else {
-                out.add(new Translation(error, tree, sourceMap, file, leadingZeroIntegers).diagnostic());
+                Translation t = new Translation(error, tree, sourceMap, file, leadingZeroIntegers);
+                Diagnostic d = t.diagnostic();
+                out.add(d);
+                UnknownKey u = t.unknownKey(d);
+                if (u != null) {
+                    unknownKeys.add(u);
+                }
             }
         }
         for (List<Error> group : alternatives.values()) {
@@ -221,6 +256,21 @@ public final class SchemaValidator {
                 case "pattern" -> at(valueLocation(), patternMessage());
                 default -> at(valueLocation(), name() + ": " + error.getMessage());
             };
+        }
+
+        /** The {@link UnknownKey} {@code d} reports, or null when it reports something else (a refused field too). */
+        UnknownKey unknownKey(Diagnostic d) {
+            String key = error.getProperty();
+            if (!"additionalProperties".equals(error.getKeyword()) || key == null || UNSUPPORTED.containsKey(path.key(key).toString())
+                    || error.getInstanceNode() == null || !error.getInstanceNode().isObject()) {
+                return null;
+            }
+            String prefix = "unknown key '" + key + "'";
+            String tail = d.message().substring(prefix.length());
+            // The suggestion stays; the list of what the object takes is for `jspec validate`.
+            String warning = prefix + " ignored, as the OCI runtime-spec has runtimes do" + (tail.startsWith("; did you mean") ? tail : "");
+            return new UnknownKey(d, new Diagnostic(d.file(), d.line(), d.column(), d.jsonPath(), "warning: " + warning),
+                    error.getInstanceNode(), key);
         }
 
         private Diagnostic unknownKey(String key) {

@@ -201,12 +201,19 @@ class RecordingSyscalls implements Syscalls {
     /** The last spawn's descriptor moves and environment. */
     int[] spawnedDup2s;
     List<String> spawnedEnv;
+    List<String> spawnedArgv;
+    /** The pid a spawn of this path returns (else {@link #nextPid}), and the raw wait status of a pid (else 0). */
+    final Map<String, Integer> spawnPids = new HashMap<>();
+    final Map<Integer, Integer> waitStatuses = new HashMap<>();
+    /** What pollIn answers: 1 (POLLIN) unless a test makes it time out (0). */
+    int pollAnswer = 1;
 
     @Override public int spawn(String path, List<String> argv, List<String> env, int[] dup2s) {
         spawnedDup2s = dup2s;
         spawnedEnv = env;
+        spawnedArgv = argv;
         record("spawn " + path);
-        return nextPid;
+        return spawnPids.getOrDefault(path, nextPid);
     }
     @Override public int[] pipe() { record("pipe"); return new int[] {10, 11}; }
     @Override public int read(int fd, byte[] buf) { return 0; }
@@ -216,13 +223,13 @@ class RecordingSyscalls implements Syscalls {
         }
     }
     @Override public void close(int fd) { }
-    @Override public int waitpid(int pid) { record("waitpid " + pid); return 0; }
+    @Override public int waitpid(int pid) { record("waitpid " + pid); return waitStatuses.getOrDefault(pid, 0); }
     @Override public void kill(int pid, int signal) { record("kill " + pid + " " + signal); }
     @Override public int pidfdOpen(int pid) { record("pidfd_open " + pid); return 40; }
     @Override public void pidfdSendSignal(int pidfd, int signal) { record("pidfd_send_signal " + pidfd + " " + signal); }
     @Override public int openNonBlocking(String path) { record("open_nonblock " + path); return 41; }
     @Override public int reopenForWrite(int procFd, int fd) { record("reopen_write fd " + fd); return newFd("fd " + fd); }
-    @Override public int pollIn(int fd, int timeoutMillis) { return 1; }
+    @Override public int pollIn(int fd, int timeoutMillis) { record("poll " + fd + " " + timeoutMillis); return pollAnswer; }
     @Override public void mkfifo(String path, int mode) { record("mkfifo " + path); }
     @Override public void copyTree(String from, String to) { record("copy_tree " + named(from) + " " + named(to)); }
     @Override public void setnsFd(int fd, int nstype) { record("setns " + fds.get(fd) + " 0x" + Integer.toHexString(nstype)); }

@@ -36,6 +36,9 @@ class PlanCodecRoundTripTest {
         f.maskedPaths.add("/proc/kcore");
         f.readonlyPaths.add("/proc/sys");
         f.resources = SpecFixture.fullResources();
+        f.annotations.put("org.example/key", "v\"al");
+        f.hooks = SpecFixture.hooks("createRuntime", new Spec.Hook("/usr/bin/hook", List.of("hook", "a b"), List.of("X=1"), 5),
+                "startContainer", new Spec.Hook("/bin/true", List.of(), List.of(), null));
         f.env = List.of("PATH=/bin", "UNICODE=\u00e9\u4e2d", "CTRL=\u0001");
         f.seccomp = new Spec.Seccomp("SCMP_ACT_ERRNO", 38, List.of("SCMP_ARCH_X86_64"), List.of("SECCOMP_FILTER_FLAG_LOG"),
                 "/run/agent.sock", "meta", List.of(

@@ -54,6 +54,8 @@ public final class SpecFixture {
     public String apparmorProfile;
     public String selinuxLabel;
     public String mountLabel;
+    public Spec.Hooks hooks;
+    public final Map<String, String> annotations = new LinkedHashMap<>();
 
     /** New pid, network, ipc, uts and mount namespaces and /proc: the usual container. */
     public static SpecFixture container() {
@@ -82,7 +84,20 @@ public final class SpecFixture {
                 cgroupsPath, resources, Map.copyOf(sysctl), seccomp, rootfsPropagation, List.copyOf(maskedPaths),
                 List.copyOf(readonlyPaths), mountLabel, null);
         return new Spec("1.2.0", new Spec.Root(rootPath, rootReadonly), List.copyOf(mounts), process, hostname, domainname,
-                null, Map.of(), linux);
+                hooks, Map.copyOf(annotations), linux);
+    }
+
+    /** Hooks of the kinds given, as kind, hook, kind, hook, ... */
+    public static Spec.Hooks hooks(Object... kindsAndHooks) {
+        Map<String, List<Spec.Hook>> byKind = new LinkedHashMap<>();
+        for (String kind : List.of("prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop")) {
+            byKind.put(kind, new ArrayList<>());
+        }
+        for (int i = 0; i < kindsAndHooks.length; i += 2) {
+            byKind.get((String) kindsAndHooks[i]).add((Spec.Hook) kindsAndHooks[i + 1]);
+        }
+        return new Spec.Hooks(byKind.get("prestart"), byKind.get("createRuntime"), byKind.get("createContainer"),
+                byKind.get("startContainer"), byKind.get("poststart"), byKind.get("poststop"));
     }
 
     public static Spec.Capabilities caps(List<String> bounding, List<String> effective, List<String> permitted,
