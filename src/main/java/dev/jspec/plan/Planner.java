@@ -502,6 +502,12 @@ public final class Planner {
         } else if (createsNamespace("cgroup")) {
             add(Actor.INIT, new Step.Unshare(List.of("cgroup")));
         }
+        // The working directory, the exec labels and the descriptors come before any filter:
+        // they take openat2, close_range and procfs writes, which an older profile (runtime-
+        // tools', Docker's of some years ago) does not allow.
+        add(Actor.INIT, new Step.Chdir(p.cwd() == null ? "/" : p.cwd()));
+        execLabels(p);
+        add(Actor.INIT, new Step.CloseFrom(3 + ctx.preserveFds()));
         // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before the capabilities
         // go, as runc does. With it, as late as can be, so that a profile need allow few of
         // the init's own calls.
@@ -534,12 +540,9 @@ public final class Planner {
         if (!ambient.isEmpty()) {
             add(Actor.INIT, new Step.AmbientRaise(ambient));
         }
-        add(Actor.INIT, new Step.Chdir(p.cwd() == null ? "/" : p.cwd()));
-        execLabels(p);
         if (p.noNewPrivileges()) {
             add(Actor.INIT, new Step.SetNoNewPrivs());
         }
-        add(Actor.INIT, new Step.CloseFrom(3 + ctx.preserveFds()));
         boolean nnpSeccomp = seccomp != null && p.noNewPrivileges();
         // The parent forwards a seccomp listener while it is still there: before the create
         // returns. Otherwise the filter comes after the wait, right before the execve.

@@ -55,7 +55,7 @@ class HookPlanTest {
         assertEquals(List.of("INIT AwaitStart", "INIT hook startContainer[0] /bin/sc", "INIT Execve"), o.subList(o.size() - 3, o.size()));
         // run: no wait, the same place before the program
         List<String> run = outline(Planner.plan(withHooks().build(), SpecFixture.context()));
-        assertEquals(List.of("INIT CloseFrom", "INIT hook startContainer[0] /bin/sc", "INIT Execve"), run.subList(run.size() - 3, run.size()));
+        assertEquals(List.of("INIT Capset", "INIT hook startContainer[0] /bin/sc", "INIT Execve"), run.subList(run.size() - 3, run.size()));
     }
 
     @Test

@@ -58,7 +58,7 @@ class PlannerTest {
                 "the host's root never gets a name inside the container");
         assertEquals(new Step.CreateMountPoint("/proc", null), plan.entries().get(proc - 1).step());
         assertEquals(plan.entries().size() - 1, execve, "execve is the last step");
-        assertEquals(new Step.CloseFrom(3), plan.entries().get(execve - 1).step());
+        assertTrue(indexOf(plan, new Step.CloseFrom(3)) < indexOf(plan, s -> s instanceof Step.Capset));
     }
 
     @Test
@@ -234,10 +234,10 @@ class PlannerTest {
                 new Step.SetKeepCaps(false),
                 new Step.Umask(077),
                 new Step.Capset(List.of("CAP_KILL"), List.of("CAP_KILL"), List.of()),
-                new Step.Chdir("/home"),
                 new Step.SetNoNewPrivs(),
-                new Step.CloseFrom(3),
                 new Step.Execve(List.of("sh"), List.of("PATH=/bin"))), init.subList(drop + 1, init.size()));
+        // The working directory and the descriptors come before the credentials and any filter.
+        assertEquals(List.of(new Step.Chdir("/home"), new Step.CloseFrom(3)), init.subList(drop - 2, drop));
     }
 
     @Test
@@ -392,11 +392,9 @@ class PlannerTest {
         Plan plan = planOn(f, HostFacts.APPARMOR).plan();
         int label = indexOf(plan, new Step.SetExecLabel("apparmor", "jspec-default"));
         assertEquals(Actor.INIT, plan.entries().get(label).actor());
-        // After everything that changes the process but the exec itself, before no_new_privs as runc orders it.
-        assertTrue(label > indexOf(plan, s -> s instanceof Step.Capset || s instanceof Step.Setresuid));
-        assertEquals(new Step.SetNoNewPrivs(), plan.entries().get(label + 1).step());
-        assertEquals(new Step.CloseFrom(3), plan.entries().get(label + 2).step());
-        assertTrue(plan.entries().get(label + 3).step() instanceof Step.Execve);
+        // Before the credentials change and before any seccomp filter (its write goes through procfs).
+        assertTrue(label < indexOf(plan, s -> s instanceof Step.Capset || s instanceof Step.Setresuid));
+        assertEquals(new Step.CloseFrom(3), plan.entries().get(label + 1).step());
     }
 
     @Test
@@ -460,9 +458,9 @@ class PlannerTest {
         f.seccomp = denyMkdir(null);
         Planner.Planned planned = Planner.planWithNotes(f.build(), SpecFixture.context());
         List<Step> init = steps(planned.plan(), Actor.INIT);
-        assertEquals(List.of(new Step.SetNoNewPrivs(), new Step.CloseFrom(3),
+        assertEquals(List.of(new Step.SetNoNewPrivs(),
                 new Step.Seccomp("SCMP_ACT_ALLOW", List.of(), List.of(), List.of("SCMP_ACT_ERRNO(1) mkdir")),
-                new Step.Execve(List.of("sh"), List.of("PATH=/bin"))), init.subList(init.size() - 4, init.size()));
+                new Step.Execve(List.of("sh"), List.of("PATH=/bin"))), init.subList(init.size() - 3, init.size()));
         assertEquals(List.of(), planned.notes());
     }
 
