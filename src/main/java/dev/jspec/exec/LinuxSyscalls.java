@@ -935,20 +935,22 @@ public final class LinuxSyscalls implements Syscalls {
 
     @Override
     public int[] openPty() {
+        int master = (int) check("posix_openpt(O_RDWR|O_NOCTTY)", () -> LibC.posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC));
         try {
-            int master = LibC.posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-            LibC.grantpt(master);
-            LibC.unlockpt(master);
+            check("grantpt(" + master + ")", () -> LibC.grantpt(master));
+            check("unlockpt(" + master + ")", () -> LibC.unlockpt(master));
             byte[] name = new byte[128];
             int rc = LibC.ptsname_r(master, name, name.length);
             if (rc != 0) {
-                throw new SyscallException("ptsname_r", rc);
+                throw new SyscallException("ptsname_r(" + master + ")", rc);
             }
             String path = new String(name, 0, indexOfZero(name), StandardCharsets.US_ASCII);
-            int slave = LibC.open(path, O_RDWR | O_NOCTTY | O_CLOEXEC, 0);
+            int slave = (int) check("open(\"" + path + "\", O_RDWR|O_NOCTTY)", () -> LibC.open(path, O_RDWR | O_NOCTTY | O_CLOEXEC, 0));
             return new int[] {master, slave};
-        } catch (LastErrorException e) {
-            throw fail("posix_openpt", e);
+        } catch (SyscallException e) {
+            // The master is this call's until it returns: not left open when a later call fails.
+            LibC.close(master);
+            throw e;
         }
     }
 
