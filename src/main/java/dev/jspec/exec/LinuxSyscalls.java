@@ -52,7 +52,7 @@ public final class LinuxSyscalls implements Syscalls {
     public FileKind kind(String path, boolean followLinks) {
         byte[] buf = new byte[256];
         try {
-            LibC.Io.statx(AT_FDCWD, path, followLinks ? 0 : AT_SYMLINK_NOFOLLOW, STATX_TYPE, buf);
+            LibC.statx(AT_FDCWD, path, followLinks ? 0 : AT_SYMLINK_NOFOLLOW, STATX_TYPE, buf);
         } catch (LastErrorException e) {
             if (e.getErrorCode() == Errno.ENOENT || e.getErrorCode() == Errno.ENOTDIR) {
                 return FileKind.MISSING;
@@ -76,7 +76,7 @@ public final class LinuxSyscalls implements Syscalls {
     @Override
     public boolean isExecutable(String path) {
         try {
-            LibC.Io.access(path, X_OK);
+            LibC.access(path, X_OK);
             return true;
         } catch (LastErrorException e) {
             return false;
@@ -85,7 +85,7 @@ public final class LinuxSyscalls implements Syscalls {
 
     @Override
     public void mkdir(String path, int mode) {
-        check("mkdir(\"" + path + "\")", () -> LibC.Io.mkdir(path, mode));
+        check("mkdir(\"" + path + "\")", () -> LibC.mkdir(path, mode));
     }
 
     @Override
@@ -98,7 +98,7 @@ public final class LinuxSyscalls implements Syscalls {
             mkdirs(path.substring(0, slash), mode);
         }
         try {
-            LibC.Io.mkdir(path, mode);
+            LibC.mkdir(path, mode);
         } catch (LastErrorException e) {
             if (e.getErrorCode() != Errno.EEXIST || kind(path, true) != FileKind.DIRECTORY) {
                 throw fail("mkdir(\"" + path + "\")", e);
@@ -108,17 +108,17 @@ public final class LinuxSyscalls implements Syscalls {
 
     @Override
     public void rmdir(String path) {
-        check("rmdir(\"" + path + "\")", () -> LibC.Io.rmdir(path));
+        check("rmdir(\"" + path + "\")", () -> LibC.rmdir(path));
     }
 
     @Override
     public void touch(String path) {
-        check("open(\"" + path + "\", O_CREAT)", () -> LibC.Io.close(LibC.Io.open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644)));
+        check("open(\"" + path + "\", O_CREAT)", () -> LibC.close(LibC.open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644)));
     }
 
     @Override
     public void mknod(String path, int modeAndType, long major, long minor) {
-        check("mknod(\"" + path + "\")", () -> LibC.Fs.mknod(path, modeAndType, makedev(major, minor)));
+        check("mknod(\"" + path + "\")", () -> LibC.mknod(path, modeAndType, makedev(major, minor)));
     }
 
     /** glibc's makedev encoding of a 64-bit dev_t. */
@@ -128,39 +128,39 @@ public final class LinuxSyscalls implements Syscalls {
 
     @Override
     public void chown(String path, long uid, long gid) {
-        check("chown(\"" + path + "\")", () -> LibC.Fs.lchown(path, (int) uid, (int) gid));
+        check("chown(\"" + path + "\")", () -> LibC.lchown(path, (int) uid, (int) gid));
     }
 
     @Override
     public int lockDirectory(String path) {
-        int fd = (int) check("open(\"" + path + "\")", () -> LibC.Io.open(path, O_RDONLY | O_CLOEXEC, 0));
+        int fd = (int) check("open(\"" + path + "\")", () -> LibC.open(path, O_RDONLY | O_CLOEXEC, 0));
         try {
-            LibC.Io.flock(fd, LOCK_EX);
+            LibC.flock(fd, LOCK_EX);
             return fd;
         } catch (LastErrorException e) {
-            LibC.Io.close(fd);
+            LibC.close(fd);
             throw fail("flock(\"" + path + "\", LOCK_EX)", e);
         }
     }
 
     @Override
     public void chmod(String path, int mode) {
-        check("chmod(\"" + path + "\")", () -> LibC.Io.chmod(path, mode));
+        check("chmod(\"" + path + "\")", () -> LibC.chmod(path, mode));
     }
 
     @Override
     public void dup2(int from, int to) {
-        check("dup2(" + from + ", " + to + ")", () -> LibC.Io.dup2(from, to));
+        check("dup2(" + from + ", " + to + ")", () -> LibC.dup2(from, to));
     }
 
     @Override
     public int[] socketpair() {
         int[] sv = new int[2];
         try {
-            LibC.Tty.socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv);
+            LibC.socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv);
             for (int i = 0; i < 2; i++) {
-                int high = LibC.Io.fcntl(sv[i], F_DUPFD_CLOEXEC, 10);
-                LibC.Io.close(sv[i]);
+                int high = LibC.fcntl(sv[i], F_DUPFD_CLOEXEC, 10);
+                LibC.close(sv[i]);
                 sv[i] = high;
             }
             return sv;
@@ -197,7 +197,7 @@ public final class LinuxSyscalls implements Syscalls {
             msg.setLong(24, 1);
             msg.setPointer(32, control);
             msg.setLong(40, 24);
-            sent = LibC.Tty.sendmsg(socket, msg, 0);
+            sent = LibC.sendmsg(socket, msg, 0);
         } catch (LastErrorException e) {
             throw fail("sendmsg(SCM_RIGHTS)", e);
         }
@@ -218,12 +218,12 @@ public final class LinuxSyscalls implements Syscalls {
         byte[] addr = new byte[SOCKADDR_UN_SIZE];
         addr[0] = (byte) AF_UNIX;
         System.arraycopy(name, 0, addr, 2, name.length);
-        int fd = (int) check("socket(AF_UNIX)", () -> LibC.Tty.socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+        int fd = (int) check("socket(AF_UNIX)", () -> LibC.socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
         try {
-            LibC.Tty.connect(fd, addr, addr.length);
+            LibC.connect(fd, addr, addr.length);
             return fd;
         } catch (LastErrorException e) {
-            LibC.Io.close(fd);
+            LibC.close(fd);
             throw fail("connect(\"" + path + "\")", e);
         }
     }
@@ -240,7 +240,7 @@ public final class LinuxSyscalls implements Syscalls {
             msg.setLong(24, 1);
             msg.setPointer(32, control);
             msg.setLong(40, 24);
-            long n = LibC.Tty.recvmsg(socket, msg, MSG_CMSG_CLOEXEC);
+            long n = LibC.recvmsg(socket, msg, MSG_CMSG_CLOEXEC);
             if (n <= 0 || msg.getLong(40) < 20 || control.getInt(12) != SCM_RIGHTS) {
                 return -1;
             }
@@ -252,24 +252,24 @@ public final class LinuxSyscalls implements Syscalls {
 
     @Override
     public void symlink(String target, String linkPath) {
-        check("symlink(\"" + target + "\", \"" + linkPath + "\")", () -> LibC.Fs.symlink(target, linkPath));
+        check("symlink(\"" + target + "\", \"" + linkPath + "\")", () -> LibC.symlink(target, linkPath));
     }
 
     @Override
     public void unlink(String path) {
-        check("unlink(\"" + path + "\")", () -> LibC.Io.unlink(path));
+        check("unlink(\"" + path + "\")", () -> LibC.unlink(path));
     }
 
     @Override
     public void writeFile(String path, String value) {
-        int fd = (int) check("open(\"" + path + "\")", () -> LibC.Io.open(path, O_WRONLY | O_CLOEXEC | O_TRUNC, 0));
+        int fd = (int) check("open(\"" + path + "\")", () -> LibC.open(path, O_WRONLY | O_CLOEXEC | O_TRUNC, 0));
         try {
             byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-            LibC.Io.write(fd, bytes, bytes.length);
+            LibC.write(fd, bytes, bytes.length);
         } catch (LastErrorException e) {
             throw fail("write(\"" + path + "\", \"" + value + "\")", e);
         } finally {
-            LibC.Io.close(fd);
+            LibC.close(fd);
         }
     }
 
@@ -278,7 +278,7 @@ public final class LinuxSyscalls implements Syscalls {
         StringBuilder out = new StringBuilder();
         byte[] buf = new byte[4096];
         long n;
-        while ((n = LibC.Io.read(fd, buf, buf.length)) > 0) {
+        while ((n = LibC.read(fd, buf, buf.length)) > 0) {
             out.append(new String(buf, 0, (int) n, StandardCharsets.UTF_8));
         }
         return out.toString();
@@ -286,26 +286,26 @@ public final class LinuxSyscalls implements Syscalls {
 
     @Override
     public String readFile(String path) {
-        int fd = (int) check("open(\"" + path + "\")", () -> LibC.Io.open(path, O_RDONLY | O_CLOEXEC, 0));
+        int fd = (int) check("open(\"" + path + "\")", () -> LibC.open(path, O_RDONLY | O_CLOEXEC, 0));
         try {
             return readToEnd(fd);
         } catch (LastErrorException e) {
             throw fail("read(\"" + path + "\")", e);
         } finally {
-            LibC.Io.close(fd);
+            LibC.close(fd);
         }
     }
 
     @Override
     public int openNonBlocking(String path) {
         return (int) check("open(\"" + path + "\", O_RDONLY|O_NONBLOCK)",
-                () -> LibC.Io.open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0));
+                () -> LibC.open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0));
     }
 
     @Override
     public int reopenForWrite(int procFd, int fd) {
         String path = "self/fd/" + fd;
-        return (int) check("openat(proc, \"" + path + "\", O_WRONLY)", () -> LibC.Fs.openat(procFd, path, O_WRONLY | O_CLOEXEC, 0));
+        return (int) check("openat(proc, \"" + path + "\", O_WRONLY)", () -> LibC.openat(procFd, path, O_WRONLY | O_CLOEXEC, 0));
     }
 
     @Override
@@ -315,7 +315,7 @@ public final class LinuxSyscalls implements Syscalls {
         b.putInt(0, fd).putShort(4, (short) 1);
         while (true) {
             try {
-                if (LibC.Io.poll(pollfd, 1, timeoutMillis) == 0) {
+                if (LibC.poll(pollfd, 1, timeoutMillis) == 0) {
                     return 0;
                 }
                 return b.getShort(6) & 0xffff;
@@ -352,12 +352,12 @@ public final class LinuxSyscalls implements Syscalls {
 
     @Override
     public void mkfifo(String path, int mode) {
-        check("mkfifo(\"" + path + "\")", () -> LibC.Io.mkfifo(path, mode));
+        check("mkfifo(\"" + path + "\")", () -> LibC.mkfifo(path, mode));
     }
 
     @Override
     public void chdir(String path) {
-        check("chdir(\"" + path + "\")", () -> LibC.Fs.chdir(path));
+        check("chdir(\"" + path + "\")", () -> LibC.chdir(path));
     }
 
     @Override
@@ -365,7 +365,7 @@ public final class LinuxSyscalls implements Syscalls {
         // No lambda: a new lambda call site costs a millisecond or more in a cold JVM, and the
         // parent's spawner thread makes one mount per read-only bind of the init's files.
         try {
-            LibC.Mounts.mount(source, target, fstype, flags, data);
+            LibC.mount(source, target, fstype, flags, data);
         } catch (LastErrorException e) {
             throw fail("mount", e);
         }
@@ -373,7 +373,7 @@ public final class LinuxSyscalls implements Syscalls {
 
     @Override
     public void umount2(String target, int flags) {
-        check("umount2(\"" + target + "\")", () -> LibC.Mounts.umount2(target, flags));
+        check("umount2(\"" + target + "\")", () -> LibC.umount2(target, flags));
     }
 
     @Override
@@ -383,7 +383,7 @@ public final class LinuxSyscalls implements Syscalls {
         putLong(attr, 0, attrSet);
         putLong(attr, 8, attrClr);
         try {
-            LibC.Mounts.syscall(SyscallNumbers.MOUNT_SETATTR, AT_FDCWD, target, recursive ? MountFlags.AT_RECURSIVE : 0, attr, attr.length);
+            LibC.syscall(SyscallNumbers.MOUNT_SETATTR, AT_FDCWD, target, recursive ? MountFlags.AT_RECURSIVE : 0, attr, attr.length);
         } catch (LastErrorException e) {
             throw fail("mount_setattr(\"" + target + "\")", e);
         }
@@ -415,7 +415,7 @@ public final class LinuxSyscalls implements Syscalls {
         try {
             // O_RDONLY without O_DIRECTORY (whose value differs by architecture): the kernel
             // checks that the descriptor is a cgroup directory itself, with EBADF.
-            int dir = (int) check("open(\"" + cgroupDir + "\")", () -> LibC.Io.open(cgroupDir, O_RDONLY | O_CLOEXEC, 0));
+            int dir = (int) check("open(\"" + cgroupDir + "\")", () -> LibC.open(cgroupDir, O_RDONLY | O_CLOEXEC, 0));
             try {
                 // A reused cgroup directory still carries its previous container's program, and with
                 // BPF_F_ALLOW_MULTI every program must allow an access: replace it, as runc does. The
@@ -430,15 +430,15 @@ public final class LinuxSyscalls implements Syscalls {
                     try {
                         progAttach(BPF_PROG_DETACH, dir, old, 0, cgroupDir);
                     } finally {
-                        LibC.Io.close(old);
+                        LibC.close(old);
                     }
                 }
             } finally {
-                LibC.Io.close(dir);
+                LibC.close(dir);
             }
         } finally {
             // The attachment holds its own reference to the program.
-            LibC.Io.close(prog);
+            LibC.close(prog);
         }
     }
 
@@ -450,7 +450,7 @@ public final class LinuxSyscalls implements Syscalls {
             attr.setInt(4, prog);
             attr.setInt(8, BPF_CGROUP_DEVICE);
             attr.setInt(12, flags);
-            LibC.Bpf.syscall(SyscallNumbers.BPF, cmd, attr, BPF_ATTR_SIZE);
+            LibC.syscall(SyscallNumbers.BPF, cmd, attr, BPF_ATTR_SIZE);
         } catch (LastErrorException e) {
             throw fail("bpf(" + (cmd == BPF_PROG_ATTACH ? "BPF_PROG_ATTACH" : "BPF_PROG_DETACH") + ", \"" + cgroupDir
                     + "\", BPF_CGROUP_DEVICE)", e);
@@ -466,7 +466,7 @@ public final class LinuxSyscalls implements Syscalls {
             attr.setInt(4, BPF_CGROUP_DEVICE);
             attr.setLong(16, Pointer.nativeValue(ids));
             attr.setInt(24, BPF_QUERY_MAX_PROGS);
-            LibC.Bpf.syscall(SyscallNumbers.BPF, BPF_PROG_QUERY, attr, BPF_ATTR_SIZE);
+            LibC.syscall(SyscallNumbers.BPF, BPF_PROG_QUERY, attr, BPF_ATTR_SIZE);
             return ids.getIntArray(0, attr.getInt(24));
         } catch (LastErrorException e) {
             throw fail("bpf(BPF_PROG_QUERY, \"" + cgroupDir + "\", BPF_CGROUP_DEVICE)", e);
@@ -478,7 +478,7 @@ public final class LinuxSyscalls implements Syscalls {
         try (Memory attr = new Memory(BPF_ATTR_SIZE)) {
             attr.clear();
             attr.setInt(0, id);
-            return (int) LibC.Bpf.syscall(SyscallNumbers.BPF, BPF_PROG_GET_FD_BY_ID, attr, BPF_ATTR_SIZE);
+            return (int) LibC.syscall(SyscallNumbers.BPF, BPF_PROG_GET_FD_BY_ID, attr, BPF_ATTR_SIZE);
         } catch (LastErrorException e) {
             if (e.getErrorCode() == Errno.ENOENT) {
                 return -1; // detached and freed since the query: nothing left to replace
@@ -526,7 +526,7 @@ public final class LinuxSyscalls implements Syscalls {
                 attr.setInt(28, (int) log.size());
                 attr.setLong(32, Pointer.nativeValue(log));
             }
-            return (int) LibC.Bpf.syscall(SyscallNumbers.BPF, BPF_PROG_LOAD, attr, BPF_ATTR_SIZE);
+            return (int) LibC.syscall(SyscallNumbers.BPF, BPF_PROG_LOAD, attr, BPF_ATTR_SIZE);
         }
     }
 
@@ -543,49 +543,49 @@ public final class LinuxSyscalls implements Syscalls {
 
     @Override
     public void pivotRoot(String newRoot, String putOld) {
-        check("pivot_root", () -> LibC.Mounts.syscall(SyscallNumbers.PIVOT_ROOT, newRoot, putOld));
+        check("pivot_root", () -> LibC.syscall(SyscallNumbers.PIVOT_ROOT, newRoot, putOld));
     }
 
     @Override
     public void unshare(int flags) {
-        check("unshare", () -> LibC.Procs.unshare(flags));
+        check("unshare", () -> LibC.unshare(flags));
     }
 
     @Override
     public void setns(String path, int nstype) {
-        int fd = (int) check("open(\"" + path + "\")", () -> LibC.Io.open(path, O_RDONLY | O_CLOEXEC, 0));
+        int fd = (int) check("open(\"" + path + "\")", () -> LibC.open(path, O_RDONLY | O_CLOEXEC, 0));
         try {
-            LibC.Procs.setns(fd, nstype);
+            LibC.setns(fd, nstype);
         } catch (LastErrorException e) {
             throw fail("setns(\"" + path + "\")", e);
         } finally {
-            LibC.Io.close(fd);
+            LibC.close(fd);
         }
     }
 
     @Override
     public void setnsFd(int fd, int nstype) {
-        check("setns(" + fd + ")", () -> LibC.Procs.setns(fd, nstype));
+        check("setns(" + fd + ")", () -> LibC.setns(fd, nstype));
     }
 
     @Override
     public void sethostname(String name) {
-        check("sethostname", () -> LibC.Creds.sethostname(name, name.getBytes(StandardCharsets.UTF_8).length));
+        check("sethostname", () -> LibC.sethostname(name, name.getBytes(StandardCharsets.UTF_8).length));
     }
 
     @Override
     public void setdomainname(String name) {
-        check("setdomainname", () -> LibC.Creds.setdomainname(name, name.getBytes(StandardCharsets.UTF_8).length));
+        check("setdomainname", () -> LibC.setdomainname(name, name.getBytes(StandardCharsets.UTF_8).length));
     }
 
     @Override
     public void setrlimit(int resource, long soft, long hard) {
-        check("prlimit", () -> LibC.Procs.prlimit(0, resource, new long[] {soft, hard}, null));
+        check("prlimit", () -> LibC.prlimit(0, resource, new long[] {soft, hard}, null));
     }
 
     @Override
     public void prctl(int option, long arg2, long arg3) {
-        check("prctl(" + option + ", " + arg2 + ")", () -> LibC.Procs.prctl(option, arg2, arg3, 0, 0));
+        check("prctl(" + option + ", " + arg2 + ")", () -> LibC.prctl(option, arg2, arg3, 0, 0));
     }
 
     // The credential calls go to the kernel directly: glibc's wrappers apply them to every
@@ -596,17 +596,17 @@ public final class LinuxSyscalls implements Syscalls {
         for (int i = 0; i < g.length; i++) {
             g[i] = (int) (long) gids.get(i);
         }
-        check("setgroups", () -> LibC.Creds.syscall(SyscallNumbers.SETGROUPS, g.length, g.length == 0 ? null : g));
+        check("setgroups", () -> LibC.syscall(SyscallNumbers.SETGROUPS, g.length, g.length == 0 ? null : g));
     }
 
     @Override
     public void setresgid(long gid) {
-        check("setresgid", () -> LibC.Creds.syscall(SyscallNumbers.SETRESGID, gid, gid, gid));
+        check("setresgid", () -> LibC.syscall(SyscallNumbers.SETRESGID, gid, gid, gid));
     }
 
     @Override
     public void setresuid(long uid) {
-        check("setresuid", () -> LibC.Creds.syscall(SyscallNumbers.SETRESUID, uid, uid, uid));
+        check("setresuid", () -> LibC.syscall(SyscallNumbers.SETRESUID, uid, uid, uid));
     }
 
     /**
@@ -621,17 +621,17 @@ public final class LinuxSyscalls implements Syscalls {
     public void setxidAllThreads(long uid, long gid) {
         KEEPS_JNA_CLEANER.setByte(0, (byte) 0);
         try {
-            LibC.Creds.setgroups(0, null);
+            LibC.setgroups(0, null);
         } catch (LastErrorException e) {
             throw fail("setgroups([]) in every thread", e);
         }
         try {
-            LibC.Creds.setresgid((int) gid, (int) gid, (int) gid);
+            LibC.setresgid((int) gid, (int) gid, (int) gid);
         } catch (LastErrorException e) {
             throw fail("setresgid(" + gid + ") in every thread", e);
         }
         try {
-            LibC.Creds.setresuid((int) uid, (int) uid, (int) uid);
+            LibC.setresuid((int) uid, (int) uid, (int) uid);
         } catch (LastErrorException e) {
             throw fail("setresuid(" + uid + ") in every thread", e);
         }
@@ -642,7 +642,7 @@ public final class LinuxSyscalls implements Syscalls {
         int[] header = {CAPABILITY_VERSION_3, 0};
         int[] data = new int[6];
         try {
-            LibC.Creds.capget(header, data);
+            LibC.capget(header, data);
         } catch (LastErrorException e) {
             throw fail("capget", e);
         }
@@ -655,7 +655,7 @@ public final class LinuxSyscalls implements Syscalls {
 
     @Override
     public int gettid() {
-        return LibC.Procs.gettid();
+        return LibC.gettid();
     }
 
     // The new mount API (include/uapi/linux/mount.h).
@@ -672,13 +672,13 @@ public final class LinuxSyscalls implements Syscalls {
         int mnt = -1;
         int task = -1;
         try {
-            fs = (int) LibC.Mounts.syscall(SyscallNumbers.FSOPEN, "proc", FSOPEN_CLOEXEC);
+            fs = (int) LibC.syscall(SyscallNumbers.FSOPEN, "proc", FSOPEN_CLOEXEC);
             call = "fsconfig(FSCONFIG_CMD_CREATE) of proc";
-            LibC.Mounts.syscall(SyscallNumbers.FSCONFIG, fs, FSCONFIG_CMD_CREATE, null, null, 0);
+            LibC.syscall(SyscallNumbers.FSCONFIG, fs, FSCONFIG_CMD_CREATE, null, null, 0);
             call = "fsmount of proc";
-            mnt = (int) LibC.Mounts.syscall(SyscallNumbers.FSMOUNT, fs, FSMOUNT_CLOEXEC, 0);
+            mnt = (int) LibC.syscall(SyscallNumbers.FSMOUNT, fs, FSMOUNT_CLOEXEC, 0);
             call = "openat(proc, \"self/task\")";
-            task = LibC.Fs.openat(mnt, "self/task", O_RDONLY | O_CLOEXEC, 0);
+            task = LibC.openat(mnt, "self/task", O_RDONLY | O_CLOEXEC, 0);
             call = "getdents64(proc/self/task)";
             Map<Integer, String> out = new TreeMap<>();
             for (String name : directoryEntries(task)) {
@@ -696,7 +696,7 @@ public final class LinuxSyscalls implements Syscalls {
         } finally {
             for (int fd : new int[] {task, mnt, fs}) {
                 if (fd >= 0) {
-                    LibC.Io.close(fd);
+                    LibC.close(fd);
                 }
             }
         }
@@ -715,7 +715,7 @@ public final class LinuxSyscalls implements Syscalls {
     private static String readStatus(int taskDir, String tid) {
         int fd;
         try {
-            fd = LibC.Fs.openat(taskDir, tid.concat("/status"), O_RDONLY | O_CLOEXEC, 0);
+            fd = LibC.openat(taskDir, tid.concat("/status"), O_RDONLY | O_CLOEXEC, 0);
         } catch (LastErrorException e) {
             if (e.getErrorCode() == Errno.ENOENT || e.getErrorCode() == Errno.ESRCH) {
                 return null;
@@ -730,7 +730,7 @@ public final class LinuxSyscalls implements Syscalls {
             }
             throw fail("read(proc/self/task/".concat(tid).concat("/status)"), e);
         } finally {
-            LibC.Io.close(fd);
+            LibC.close(fd);
         }
     }
 
@@ -739,7 +739,7 @@ public final class LinuxSyscalls implements Syscalls {
         List<String> names = new ArrayList<>();
         byte[] buf = new byte[8192];
         long n;
-        while ((n = LibC.Fs.getdents64(dir, buf, buf.length)) > 0) {
+        while ((n = LibC.getdents64(dir, buf, buf.length)) > 0) {
             for (int off = 0; off < n; ) {
                 int reclen = (buf[off + 16] & 0xff) | ((buf[off + 17] & 0xff) << 8);
                 int end = off + 19;
@@ -755,7 +755,7 @@ public final class LinuxSyscalls implements Syscalls {
 
     @Override
     public void umask(int mask) {
-        LibC.Fs.umask(mask);
+        LibC.umask(mask);
     }
 
     @Override
@@ -766,45 +766,45 @@ public final class LinuxSyscalls implements Syscalls {
             (int) effective, (int) permitted, (int) inheritable,
             (int) (effective >>> 32), (int) (permitted >>> 32), (int) (inheritable >>> 32)
         };
-        check("capset", () -> LibC.Creds.capset(header, data));
+        check("capset", () -> LibC.capset(header, data));
     }
 
     @Override
     public void closeRangeCloexec(int first) {
-        check("close_range", () -> LibC.Procs.close_range(first, -1, CLOSE_RANGE_CLOEXEC));
+        check("close_range", () -> LibC.close_range(first, -1, CLOSE_RANGE_CLOEXEC));
     }
 
     @Override
     public void setsid() {
-        check("setsid", () -> LibC.Procs.setsid());
+        check("setsid", () -> LibC.setsid());
     }
 
     @Override
     public void setControllingTerminal(int fd) {
-        check("ioctl(TIOCSCTTY)", () -> LibC.Tty.ioctl(fd, TIOCSCTTY, 0L));
+        check("ioctl(TIOCSCTTY)", () -> LibC.ioctl(fd, TIOCSCTTY, 0L));
     }
 
     @Override
     public void linkUp(String name) {
-        int sock = (int) check("socket(AF_INET)", () -> LibC.Tty.socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+        int sock = (int) check("socket(AF_INET)", () -> LibC.socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
         // struct ifreq: 16 bytes of name, then the union whose first member is short ifr_flags.
         try (Memory ifr = new Memory(40)) {
             ifr.clear();
             byte[] n = name.getBytes(StandardCharsets.US_ASCII);
             ifr.write(0, n, 0, Math.min(n.length, 15));
-            LibC.Tty.ioctl(sock, SIOCGIFFLAGS, ifr);
+            LibC.ioctl(sock, SIOCGIFFLAGS, ifr);
             ifr.setShort(16, (short) (ifr.getShort(16) | IFF_UP));
-            LibC.Tty.ioctl(sock, SIOCSIFFLAGS, ifr);
+            LibC.ioctl(sock, SIOCSIFFLAGS, ifr);
         } catch (LastErrorException e) {
             throw fail("ioctl(SIOCSIFFLAGS, \"" + name + "\")", e);
         } finally {
-            LibC.Io.close(sock);
+            LibC.close(sock);
         }
     }
 
     @Override
     public void execve(String path, List<String> argv, List<String> env) {
-        check("execve(\"" + path + "\")", () -> LibC.Procs.execve(path, new StringArray(argv.toArray(String[]::new)), new StringArray(env.toArray(String[]::new))));
+        check("execve(\"" + path + "\")", () -> LibC.execve(path, new StringArray(argv.toArray(String[]::new)), new StringArray(env.toArray(String[]::new))));
         throw new IllegalStateException("execve returned");
     }
 
@@ -812,7 +812,7 @@ public final class LinuxSyscalls implements Syscalls {
     public int spawn(String path, List<String> argv, List<String> env, int[] dup2s) {
         // posix_spawn_file_actions_t is 80 bytes in glibc; leave room.
         try (Memory actions = new Memory(256)) {
-            LibC.Procs.posix_spawn_file_actions_init(actions);
+            LibC.posix_spawn_file_actions_init(actions);
             try {
                 int highest = 2;
                 int scratch = 2;
@@ -827,7 +827,7 @@ public final class LinuxSyscalls implements Syscalls {
                     for (int i = 0; i < dup2s.length; i += 2) {
                         int from = pass == 0 ? dup2s[i] : scratch + i / 2;
                         int to = pass == 0 ? scratch + i / 2 : dup2s[i + 1];
-                        int rc = LibC.Procs.posix_spawn_file_actions_adddup2(actions, from, to);
+                        int rc = LibC.posix_spawn_file_actions_adddup2(actions, from, to);
                         if (rc != 0) {
                             throw new SyscallException("posix_spawn_file_actions_adddup2", rc);
                         }
@@ -836,19 +836,19 @@ public final class LinuxSyscalls implements Syscalls {
                 // Nothing else of this process reaches the child: not the JVM's jars (the JDK
                 // opens them without O_CLOEXEC, through the host's writable mounts), and not
                 // whatever jspec's caller left open without close-on-exec.
-                int rc = LibC.Procs.posix_spawn_file_actions_addclosefrom_np(actions, highest + 1);
+                int rc = LibC.posix_spawn_file_actions_addclosefrom_np(actions, highest + 1);
                 if (rc != 0) {
                     throw new SyscallException("posix_spawn_file_actions_addclosefrom_np", rc);
                 }
                 int[] pid = new int[1];
-                rc = LibC.Procs.posix_spawn(pid, path, actions, null, new StringArray(argv.toArray(String[]::new)),
+                rc = LibC.posix_spawn(pid, path, actions, null, new StringArray(argv.toArray(String[]::new)),
                         new StringArray(env.toArray(String[]::new)));
                 if (rc != 0) {
                     throw new SyscallException("posix_spawn(\"" + path + "\")", rc);
                 }
                 return pid[0];
             } finally {
-                LibC.Procs.posix_spawn_file_actions_destroy(actions);
+                LibC.posix_spawn_file_actions_destroy(actions);
             }
         }
     }
@@ -857,10 +857,10 @@ public final class LinuxSyscalls implements Syscalls {
     public int[] pipe() {
         int[] fds = new int[2];
         try {
-            LibC.Io.pipe2(fds, O_CLOEXEC);
+            LibC.pipe2(fds, O_CLOEXEC);
             for (int i = 0; i < 2; i++) {
-                int high = LibC.Io.fcntl(fds[i], F_DUPFD_CLOEXEC, 10);
-                LibC.Io.close(fds[i]);
+                int high = LibC.fcntl(fds[i], F_DUPFD_CLOEXEC, 10);
+                LibC.close(fds[i]);
                 fds[i] = high;
             }
             return fds;
@@ -873,7 +873,7 @@ public final class LinuxSyscalls implements Syscalls {
     public int read(int fd, byte[] buf) {
         while (true) {
             try {
-                return (int) LibC.Io.read(fd, buf, buf.length);
+                return (int) LibC.read(fd, buf, buf.length);
             } catch (LastErrorException e) {
                 if (e.getErrorCode() != Errno.EINTR) {
                     throw fail("read(" + fd + ")", e);
@@ -888,7 +888,7 @@ public final class LinuxSyscalls implements Syscalls {
         while (off < data.length) {
             byte[] chunk = off == 0 ? data : java.util.Arrays.copyOfRange(data, off, data.length);
             try {
-                off += (int) LibC.Io.write(fd, chunk, chunk.length);
+                off += (int) LibC.write(fd, chunk, chunk.length);
             } catch (LastErrorException e) {
                 if (e.getErrorCode() != Errno.EINTR) {
                     throw fail("write(" + fd + ")", e);
@@ -899,7 +899,7 @@ public final class LinuxSyscalls implements Syscalls {
 
     @Override
     public void close(int fd) {
-        check("close(" + fd + ")", () -> LibC.Io.close(fd));
+        check("close(" + fd + ")", () -> LibC.close(fd));
     }
 
     @Override
@@ -907,7 +907,7 @@ public final class LinuxSyscalls implements Syscalls {
         int[] status = new int[1];
         while (true) {
             try {
-                LibC.Procs.waitpid(pid, status, 0);
+                LibC.waitpid(pid, status, 0);
                 return status[0];
             } catch (LastErrorException e) {
                 if (e.getErrorCode() != Errno.EINTR) {
@@ -919,33 +919,33 @@ public final class LinuxSyscalls implements Syscalls {
 
     @Override
     public void kill(int pid, int signal) {
-        check("kill(" + pid + ", " + signal + ")", () -> LibC.Procs.kill(pid, signal));
+        check("kill(" + pid + ", " + signal + ")", () -> LibC.kill(pid, signal));
     }
 
     @Override
     public int pidfdOpen(int pid) {
-        return (int) check("pidfd_open(" + pid + ")", () -> LibC.Procs.syscall(SyscallNumbers.PIDFD_OPEN, pid, 0));
+        return (int) check("pidfd_open(" + pid + ")", () -> LibC.syscall(SyscallNumbers.PIDFD_OPEN, pid, 0));
     }
 
     @Override
     public void pidfdSendSignal(int pidfd, int signal) {
         check("pidfd_send_signal(" + pidfd + ", " + signal + ")",
-                () -> LibC.Procs.syscall(SyscallNumbers.PIDFD_SEND_SIGNAL, pidfd, signal, null, 0));
+                () -> LibC.syscall(SyscallNumbers.PIDFD_SEND_SIGNAL, pidfd, signal, null, 0));
     }
 
     @Override
     public int[] openPty() {
         try {
-            int master = LibC.Tty.posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-            LibC.Tty.grantpt(master);
-            LibC.Tty.unlockpt(master);
+            int master = LibC.posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+            LibC.grantpt(master);
+            LibC.unlockpt(master);
             byte[] name = new byte[128];
-            int rc = LibC.Tty.ptsname_r(master, name, name.length);
+            int rc = LibC.ptsname_r(master, name, name.length);
             if (rc != 0) {
                 throw new SyscallException("ptsname_r", rc);
             }
             String path = new String(name, 0, indexOfZero(name), StandardCharsets.US_ASCII);
-            int slave = LibC.Io.open(path, O_RDWR | O_NOCTTY | O_CLOEXEC, 0);
+            int slave = LibC.open(path, O_RDWR | O_NOCTTY | O_CLOEXEC, 0);
             return new int[] {master, slave};
         } catch (LastErrorException e) {
             throw fail("posix_openpt", e);
@@ -965,7 +965,7 @@ public final class LinuxSyscalls implements Syscalls {
     public int[] windowSize(int fd) {
         try (Memory ws = new Memory(8)) {
             ws.clear();
-            LibC.Tty.ioctl(fd, TIOCGWINSZ, ws);
+            LibC.ioctl(fd, TIOCGWINSZ, ws);
             return new int[] {ws.getShort(0) & 0xffff, ws.getShort(2) & 0xffff};
         } catch (LastErrorException e) {
             return null;
@@ -978,7 +978,7 @@ public final class LinuxSyscalls implements Syscalls {
             ws.clear();
             ws.setShort(0, (short) rows);
             ws.setShort(2, (short) columns);
-            LibC.Tty.ioctl(fd, TIOCSWINSZ, ws);
+            LibC.ioctl(fd, TIOCSWINSZ, ws);
         } catch (LastErrorException e) {
             throw fail("ioctl(TIOCSWINSZ)", e);
         }
@@ -986,15 +986,15 @@ public final class LinuxSyscalls implements Syscalls {
 
     @Override
     public byte[] makeRaw(int fd) {
-        if (LibC.Tty.isatty(fd) != 1) {
+        if (LibC.isatty(fd) != 1) {
             return null;
         }
         byte[] saved = new byte[TERMIOS_SIZE];
         try {
-            LibC.Tty.tcgetattr(fd, saved);
+            LibC.tcgetattr(fd, saved);
             byte[] raw = saved.clone();
-            LibC.Tty.cfmakeraw(raw);
-            LibC.Tty.tcsetattr(fd, TCSANOW, raw);
+            LibC.cfmakeraw(raw);
+            LibC.tcsetattr(fd, TCSANOW, raw);
             return saved;
         } catch (LastErrorException e) {
             throw fail("tcsetattr", e);
@@ -1003,7 +1003,7 @@ public final class LinuxSyscalls implements Syscalls {
 
     @Override
     public void restoreTerminal(int fd, byte[] saved) {
-        check("tcsetattr", () -> LibC.Tty.tcsetattr(fd, TCSANOW, saved));
+        check("tcsetattr", () -> LibC.tcsetattr(fd, TCSANOW, saved));
     }
 
     // ---- descriptors, and paths resolved relative to them ----
@@ -1019,7 +1019,7 @@ public final class LinuxSyscalls implements Syscalls {
 
     @Override
     public int openPath(String path) {
-        return (int) check("open(\"" + path + "\", O_PATH)", () -> LibC.Io.open(path, O_PATH | O_CLOEXEC, 0));
+        return (int) check("open(\"" + path + "\", O_PATH)", () -> LibC.open(path, O_PATH | O_CLOEXEC, 0));
     }
 
     @Override
@@ -1040,13 +1040,13 @@ public final class LinuxSyscalls implements Syscalls {
         byte[] how = new byte[24];
         putLong(how, 0, flags);
         putLong(how, 16, resolve);
-        return (int) check(what, () -> LibC.Fs.syscall(SyscallNumbers.OPENAT2, dirFd, path, how, how.length));
+        return (int) check(what, () -> LibC.syscall(SyscallNumbers.OPENAT2, dirFd, path, how, how.length));
     }
 
     @Override
     public FileInfo fstat(int fd) {
         byte[] buf = new byte[256];
-        check("statx(" + fd + ", AT_EMPTY_PATH)", () -> LibC.Io.statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, buf));
+        check("statx(" + fd + ", AT_EMPTY_PATH)", () -> LibC.statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, buf));
         // struct statx: stx_mode (u16) at 0x1c, stx_rdev_major and stx_rdev_minor (u32) at 0x80 and 0x84.
         int mode = (buf[0x1c] & 0xff) | ((buf[0x1d] & 0xff) << 8);
         boolean charDevice = (mode & S_IFMT) == 0x2000;
@@ -1056,51 +1056,51 @@ public final class LinuxSyscalls implements Syscalls {
     @Override
     public long fsType(int fd) {
         byte[] buf = new byte[256];
-        check("fstatfs(" + fd + ")", () -> LibC.Fs.fstatfs(fd, buf));
+        check("fstatfs(" + fd + ")", () -> LibC.fstatfs(fd, buf));
         // struct statfs starts with f_type, a long on 64-bit Linux.
         return getInt(buf, 0) & 0xffffffffL;
     }
 
     @Override
     public void mkdirAt(int dirFd, String name, int mode) {
-        check("mkdirat(\"" + name + "\")", () -> LibC.Fs.mkdirat(dirFd, name, mode));
+        check("mkdirat(\"" + name + "\")", () -> LibC.mkdirat(dirFd, name, mode));
     }
 
     @Override
     public void mknodAt(int dirFd, String name, int modeAndType, long major, long minor) {
-        check("mknodat(\"" + name + "\")", () -> LibC.Fs.mknodat(dirFd, name, modeAndType, makedev(major, minor)));
+        check("mknodat(\"" + name + "\")", () -> LibC.mknodat(dirFd, name, modeAndType, makedev(major, minor)));
     }
 
     @Override
     public void symlinkAt(String target, int dirFd, String name) {
-        check("symlinkat(\"" + target + "\", \"" + name + "\")", () -> LibC.Fs.symlinkat(target, dirFd, name));
+        check("symlinkat(\"" + target + "\", \"" + name + "\")", () -> LibC.symlinkat(target, dirFd, name));
     }
 
     @Override
     public void unlinkAt(int dirFd, String name) {
-        check("unlinkat(\"" + name + "\")", () -> LibC.Fs.unlinkat(dirFd, name, 0));
+        check("unlinkat(\"" + name + "\")", () -> LibC.unlinkat(dirFd, name, 0));
     }
 
     @Override
     public int createAt(int dirFd, String name) {
         return (int) check("openat(\"" + name + "\", O_CREAT|O_EXCL|O_NOFOLLOW)",
-                () -> LibC.Fs.openat(dirFd, name, O_WRONLY | O_CREAT | O_EXCL | SyscallNumbers.O_NOFOLLOW | O_CLOEXEC, 0644));
+                () -> LibC.openat(dirFd, name, O_WRONLY | O_CREAT | O_EXCL | SyscallNumbers.O_NOFOLLOW | O_CLOEXEC, 0644));
     }
 
     @Override
     public void fchown(int fd, long uid, long gid) {
-        check("fchownat(" + fd + ", AT_EMPTY_PATH)", () -> LibC.Fs.fchownat(fd, "", (int) uid, (int) gid, AT_EMPTY_PATH));
+        check("fchownat(" + fd + ", AT_EMPTY_PATH)", () -> LibC.fchownat(fd, "", (int) uid, (int) gid, AT_EMPTY_PATH));
     }
 
     @Override
     public void fchdir(int fd) {
-        check("fchdir(" + fd + ")", () -> LibC.Fs.fchdir(fd));
+        check("fchdir(" + fd + ")", () -> LibC.fchdir(fd));
     }
 
     @Override
     public String readlinkAt(int dirFd, String name) {
         byte[] buf = new byte[4096];
-        long n = check("readlinkat(\"" + name + "\")", () -> LibC.Fs.readlinkat(dirFd, name, buf, buf.length));
+        long n = check("readlinkat(\"" + name + "\")", () -> LibC.readlinkat(dirFd, name, buf, buf.length));
         return new String(buf, 0, (int) n, StandardCharsets.UTF_8);
     }
 

@@ -42,10 +42,7 @@ public final class InitMain {
         "dev.jspec.exec.Namespaces", "dev.jspec.exec.Errno", "dev.jspec.exec.SyscallException",
         "dev.jspec.exec.StepFailure", "dev.jspec.exec.Syscalls$FileKind", "dev.jspec.plan.Capability",
         "dev.jspec.plan.StepText", "dev.jspec.cli.ExitCodes", "com.sun.jna.LastErrorException", "com.sun.jna.Memory",
-        "com.sun.jna.StringArray",
-        // libc's groups of functions (each registered when first used): all but bpf, which only the parent uses.
-        "dev.jspec.exec.LibC$Io", "dev.jspec.exec.LibC$Fs", "dev.jspec.exec.LibC$Mounts", "dev.jspec.exec.LibC$Procs",
-        "dev.jspec.exec.LibC$Creds", "dev.jspec.exec.LibC$Tty"
+        "com.sun.jna.StringArray"
     };
 
     /** What loading a seccomp filter needs after pivot_root, loaded with libseccomp when the plan has a filter. */
