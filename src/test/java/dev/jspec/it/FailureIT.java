@@ -102,6 +102,6 @@ class FailureIT {
                 TestBundles.config("ttydetach", "terminal: true\nargs: [sh]\ncwd: /\nenv: [PATH=/bin]", "", ""));
         Jspec.Result r = Jspec.run("run", "--detach", "--bundle", bundle.toString(), "ttydetach");
         assertEquals(125, r.exit(), r.toString());
-        assertTrue(r.err().contains("cannot run detached"), r.toString());
+        assertTrue(r.err().contains("a detached container needs --console-socket"), r.toString());
     }
 }
