@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start-up benchmark: `jspec run` and `runc run` of the same bundle, side by side, with
-# hyperfine. Prints both medians and their ratio, then each one's peak RSS (the largest
+# hyperfine, then an engine's create/start/state/delete cycle of each (CYCLE=0 skips it).
+# Prints the medians and their ratios, then each one's peak RSS (the largest
 # resident set of any one process of the run, from GNU time's %M over RSS_RUNS runs).
 # Run as root from anywhere:
 #
@@ -53,12 +54,21 @@ else
     echo "bench: /usr/bin/time is missing (apt-get install -y time); no RSS figures" >&2
 fi
 
-# The create/start/state/delete cycle of an engine (containerd's shim, podman) goes here
-# once jspec has create and start: a hyperfine pair like the one above, each command one
-# cycle ('X create --bundle B id && X start id && X state id && X delete id'), exported to
-# cycle.json and printed below in the same shape.
+# The create/start/state/delete cycle an engine (containerd's shim, podman with conmon)
+# drives for every container: create, start, state polled until the program has exited,
+# delete. One hyperfine command is one whole cycle, so its median is the engine's cost.
+cycle() { # RUNTIME STATE-ROOT ID: the cycle as one shell command line
+    local x="$1 --root $2"
+    printf '%s create --bundle %s %s && %s start %s && while :; do case "$(%s state %s)" in *\"stopped\"*) break ;; esac; done && %s delete %s' \
+        "$x" "$work/bundle" "$3" "$x" "$3" "$x" "$3" "$x" "$3"
+}
+if [[ "${CYCLE:-1}" != 0 ]]; then
+    hyperfine --warmup 2 --runs "$runs" --style basic --export-json "$work/cycle.json" \
+        -n runc "$(cycle runc "$work/runc-state" cycle-runc)" \
+        -n jspec "$(cycle "$home/jspec" "$work/jspec-state" cycle-jspec)"
+fi
 
-python3 - "$work/result.json" "$work/rss" <<'PY'
+python3 - "$work/result.json" "$work/rss" "$work/cycle.json" <<'PY'
 import json, statistics, sys
 results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
 runc, jspec = results["runc"]["median"], results["jspec"]["median"]
@@ -66,6 +76,14 @@ print()
 print(f"median runc  run: {runc * 1000:7.1f} ms")
 print(f"median jspec run: {jspec * 1000:7.1f} ms")
 print(f"ratio jspec/runc: {jspec / runc:7.2f}x")
+try:
+    cycle = {r["command"]: r for r in json.load(open(sys.argv[3]))["results"]}
+    cr, cj = cycle["runc"]["median"], cycle["jspec"]["median"]
+    print(f"median runc  create+start+state+delete: {cr * 1000:7.1f} ms")
+    print(f"median jspec create+start+state+delete: {cj * 1000:7.1f} ms")
+    print(f"ratio jspec/runc:                       {cj / cr:7.2f}x")
+except (OSError, KeyError):
+    pass
 rss = {}
 for line in open(sys.argv[2]):
     parts = line.split()

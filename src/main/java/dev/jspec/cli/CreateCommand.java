@@ -51,7 +51,7 @@ final class CreateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = Main.err();
         Launch launch = new Launch(id, bundle != null ? bundle : Path.of("."), preserveFds, pidFile, consoleSocket, true, err);
         int prepared = launch.prepare(true);
         if (prepared != ExitCodes.OK) {

@@ -46,7 +46,7 @@ final class DeleteCommand implements Callable<Integer> {
     @SuppressWarnings("try") // the lock is held by the try, not used in it
     @Override
     public Integer call() throws InterruptedException {
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = Main.err();
         if (!Containers.validId(id, err)) {
             return ExitCodes.FAILURE;
         }

@@ -101,7 +101,7 @@ final class ExecCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = Main.err();
         if (processFile == null && args.isEmpty()) {
             err.println("jspec: exec needs ARGS or --process FILE");
             return ExitCodes.USAGE;

@@ -38,7 +38,7 @@ final class KillCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = Main.err();
         int number = Signals.number(signal);
         if (number < 0) {
             err.println("jspec: unknown signal \"" + signal + "\"");

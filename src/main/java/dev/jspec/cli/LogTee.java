@@ -58,6 +58,10 @@ final class LogTee extends Writer {
         this.format = format;
     }
 
+    Format format() {
+        return format;
+    }
+
     /**
      * Opens (creates) the log file now, as runc does at start, so that a caller that reads it
      * after a failure finds it even when nothing was logged.

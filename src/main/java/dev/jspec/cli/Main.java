@@ -57,6 +57,11 @@ public final class Main implements Runnable {
     /** The standard error writer of the command line being run, which copies lines to --log. */
     private static LogTee log = new LogTee(new PrintWriter(System.err, true));
 
+    /** The writers of the command line being run: picocli's getOut/getErr, or the fast path's. */
+    private static PrintWriter out = new PrintWriter(System.out, true);
+
+    private static PrintWriter err = new PrintWriter(log, true);
+
     /** --systemd-cgroup was given: refused before any command runs. */
     static boolean systemdCgroup;
 
@@ -87,6 +92,16 @@ public final class Main implements Runnable {
         return log;
     }
 
+    /** Standard output of the command line being run. */
+    static PrintWriter out() {
+        return out;
+    }
+
+    /** Standard error of the command line being run (copied to --log). */
+    static PrintWriter err() {
+        return err;
+    }
+
     /** Why the global options cannot be honoured, or null; checked after parsing, before the command. */
     static String refusal() {
         if (systemdCgroup) {
@@ -113,30 +128,22 @@ public final class Main implements Runnable {
     /** As {@link #execute(String...)}, with standard output and error redirected (tests capture them). */
     public static int execute(PrintWriter out, PrintWriter console, String... args) {
         // Every line a command prints on stderr also goes to --log, whichever command prints it.
-        log = new LogTee(console);
-        systemdCgroup = false;
-        rootless = false;
+        reset(console);
         PrintWriter err = new PrintWriter(log, true);
-        CommandLine cli;
-        Supplier<Object> command = args.length > 0 ? COMMANDS.get(args[0]) : null;
-        if (command != null) {
-            cli = new CommandLine(command.get());
-            cli.setCommandName("jspec " + args[0]);
-            args = java.util.Arrays.copyOfRange(args, 1, args.length);
-        } else {
-            cli = new CommandLine(new Main());
-            for (Map.Entry<String, Supplier<Object>> c : COMMANDS.entrySet()) {
-                cli.addSubcommand(c.getKey(), c.getValue().get());
+        Main.out = out;
+        Main.err = err;
+        // The commands engines send on every container skip picocli's model (see FastPath).
+        java.util.concurrent.Callable<Integer> fast = FastPath.parse(args);
+        if (fast != null) {
+            try {
+                return FastPath.run(fast, err);
+            } finally {
+                finish(out, err);
             }
         }
-        // What follows the ID belongs to the program (exec ID sh -c ...) or to the host's ps
-        // (ps ID -ef), options included, as with runc.
-        for (Class<?> type : List.of(ExecCommand.class, PsCommand.class)) {
-            String name = type == ExecCommand.class ? "exec" : "ps";
-            CommandLine c = type.isInstance(cli.getCommand()) ? cli : cli.getSubcommands().get(name);
-            if (c != null) {
-                c.setStopAtPositional(true);
-            }
+        CommandLine cli = commandLine(args);
+        if (!(cli.getCommand() instanceof Main)) {
+            args = java.util.Arrays.copyOfRange(args, 1, args.length);
         }
         cli.setOut(out);
         cli.setErr(err);
@@ -166,14 +173,53 @@ public final class Main implements Runnable {
         try {
             return cli.execute(args);
         } finally {
-            // main exits right after: what a command print()ed without a newline must not be lost.
-            out.flush();
-            err.flush();
-            try {
-                log.close();
-            } catch (java.io.IOException e) {
-                // stderr had it all; only the log file may have lost its last line.
+            finish(out, err);
+        }
+    }
+
+    /**
+     * picocli's model for a command line: of its command alone when it starts with a command
+     * word (then the word is not part of what it parses), else of the whole tree.
+     */
+    static CommandLine commandLine(String[] args) {
+        CommandLine cli;
+        Supplier<Object> command = args.length > 0 ? COMMANDS.get(args[0]) : null;
+        if (command != null) {
+            cli = new CommandLine(command.get());
+            cli.setCommandName("jspec " + args[0]);
+        } else {
+            cli = new CommandLine(new Main());
+            for (Map.Entry<String, Supplier<Object>> c : COMMANDS.entrySet()) {
+                cli.addSubcommand(c.getKey(), c.getValue().get());
             }
+        }
+        // What follows the ID belongs to the program (exec ID sh -c ...) or to the host's ps
+        // (ps ID -ef), options included, as with runc.
+        for (Class<?> type : List.of(ExecCommand.class, PsCommand.class)) {
+            String name = type == ExecCommand.class ? "exec" : "ps";
+            CommandLine c = type.isInstance(cli.getCommand()) ? cli : cli.getSubcommands().get(name);
+            if (c != null) {
+                c.setStopAtPositional(true);
+            }
+        }
+        return cli;
+    }
+
+    /** The per-command-line state of {@link #execute}, fresh: the log tee and the refusals. */
+    static void reset(PrintWriter console) {
+        log = new LogTee(console);
+        systemdCgroup = false;
+        rootless = false;
+    }
+
+    private static void finish(PrintWriter out, PrintWriter err) {
+        // main exits right after: what a command print()ed without a newline must not be lost.
+        out.flush();
+        err.flush();
+        try {
+            log.close();
+        } catch (java.io.IOException e) {
+            // stderr had it all; only the log file may have lost its last line.
         }
     }
 

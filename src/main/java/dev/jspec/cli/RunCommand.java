@@ -86,7 +86,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = Main.err();
         Path bundleDir;
         String id;
         if (target != null && bundle == null && Files.isDirectory(Path.of(target)) && hasConfig(Path.of(target))) {

@@ -22,12 +22,12 @@ final class StateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ContainerState s = Containers.find(id, spec.commandLine().getErr());
+        ContainerState s = Containers.find(id, Main.err());
         if (s == null) {
             return ExitCodes.FAILURE;
         }
         String status = Containers.liveStatus(s);
-        spec.commandLine().getOut().println("{\n  \"ociVersion\": " + PlanCodec.quote(ContainerState.OCI_VERSION)
+        Main.out().println("{\n  \"ociVersion\": " + PlanCodec.quote(ContainerState.OCI_VERSION)
                 + ",\n  \"id\": " + PlanCodec.quote(s.id())
                 + ",\n  \"status\": " + PlanCodec.quote(status)
                 + ",\n  \"pid\": " + (status.equals("stopped") ? 0 : s.pid())
