@@ -252,12 +252,16 @@ class InitProtectionIT {
                     linux:
                       namespaces: [{type: pid, path: /proc/%s/ns/pid}, {type: mount}, {type: uts}, {type: ipc}, {type: network}]
                       cgroupsPath: /jspec-it-held/pidshare-b
-                    """.formatted(TestBundles.rootfs(), aPid));
-            Path bPidFile = work.resolve("pidshare-b.pid");
-            assertEquals(0, new ProcessBuilder("mkfifo", bPidFile.toString()).start().waitFor());
+                    hooks:
+                      createRuntime:
+                        - {path: /bin/sh, args: [sh, -c, 'cat %s > /dev/null']}
+                    """.formatted(TestBundles.rootfs(), aPid, work.resolve("pidshare-b.hold")));
+            // The parent runs the hook while the init, its JVM up and its main begun, waits
+            // on the plan pipe for the go-ahead; the hook holds until the test writes the FIFO.
+            Path hold = work.resolve("pidshare-b.hold");
+            assertEquals(0, new ProcessBuilder("mkfifo", hold.toString()).start().waitFor());
             List<String> bCmd = new ArrayList<>(List.of("setpriv", "--bounding-set", "-sys_ptrace", "--"));
-            bCmd.addAll(Jspec.command("run", "--root", Jspec.STATE_ROOT.toString(), "--pid-file", bPidFile.toString(),
-                    "--bundle", b.toString(), "pidshare-b"));
+            bCmd.addAll(Jspec.command("run", "--root", Jspec.STATE_ROOT.toString(), "--bundle", b.toString(), "pidshare-b"));
             bProcess = new ProcessBuilder(bCmd).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
 
@@ -265,8 +269,8 @@ class InitProtectionIT {
             waitUntilReadingItsPlan(bProcess);
             Files.writeString(aRootfs.resolve("go1"), "");
             waiting = untilDone(aOut);
-            try (FileInputStream release = new FileInputStream(bPidFile.toFile())) {
-                release.readAllBytes();
+            try (java.io.FileOutputStream release = new java.io.FileOutputStream(hold.toFile())) {
+                release.flush();
             }
             // 2. Held at its cgroup join, after its other threads were parked.
             String init = waitUntilFrozen(held);
