@@ -492,11 +492,21 @@ public final class InitExecutor {
 
     /** chdir inside the container: a magic link (/proc/self/fd/N, /proc/1/cwd) cannot take it elsewhere. */
     private void chdir(String path) {
+        int dir;
         if (root == null) {
-            sys.chdir(path);
-            return;
+            // No root of the plan's (exec, after joining the container's mount namespace):
+            // "/" is the container's, and the path still resolves in it with no magic link,
+            // or a cwd of /proc/self/fd/N would land on a descriptor the init holds, such as
+            // the host's /proc (CVE-2024-21626).
+            int slash = sys.openPath("/");
+            try {
+                dir = sys.openInRoot(slash, path, true);
+            } finally {
+                sys.close(slash);
+            }
+        } else {
+            dir = root.open(path);
         }
-        int dir = root.open(path);
         try {
             if (sys.fstat(dir).kind() != Syscalls.FileKind.DIRECTORY) {
                 throw new SyscallException("chdir(\"" + path + "\")", Errno.ENOTDIR);

@@ -95,6 +95,17 @@ class ExecIT {
     }
 
     @Test
+    void aCwdThroughAMagicLinkIsRefusedWhateverDescriptorItNames() {
+        // CVE-2024-21626: a working directory of /proc/self/fd/N would land on a descriptor
+        // the exec's init holds (the host's /proc among them), outside the container.
+        for (int fd = 3; fd <= 10; fd++) {
+            Jspec.Result r = Jspec.run("exec", "--cwd", "/proc/self/fd/" + fd, ID, "pwd");
+            assertEquals(125, r.exit(), "fd " + fd + ": " + r);
+            assertTrue(r.err().contains("ELOOP"), "fd " + fd + ": " + r);
+        }
+    }
+
+    @Test
     void execIntoAStoppedOrUnknownContainerIsRefused() {
         Jspec.Result r = Jspec.run("exec", "no-such-container", "true");
         assertEquals(1, r.exit(), r.toString());
