@@ -1,7 +1,5 @@
 package dev.jspec.cgroup;
 
-import dev.jspec.plan.HostFacts;
-import dev.jspec.plan.HostFacts.CgroupLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -36,10 +34,6 @@ public final class CgroupLayoutProbe {
 
         public CgroupMounts {
             v1Mounts = Map.copyOf(v1Mounts);
-        }
-
-        public HostFacts hostFacts(List<String> initCommand) {
-            return new HostFacts(layout, v1Mounts, v2Mount, List.copyOf(initCommand));
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.jspec.cgroup;
 
-import dev.jspec.plan.PlanCodec;
+import dev.jspec.util.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -375,13 +375,13 @@ public final class CgroupStats {
 
     private static String json(List<BlkioEntry> entries) {
         List<String> items = entries.stream().map(e -> object("major", unsigned(e.major()), "minor", unsigned(e.minor()),
-                "op", PlanCodec.quote(e.op()), "value", unsigned(e.value()))).toList();
+                "op", Json.quote(e.op()), "value", unsigned(e.value()))).toList();
         return "[" + String.join(",", items) + "]";
     }
 
     private static String raw(Map<String, Long> raw) {
         List<String> members = raw.entrySet().stream()
-                .map(e -> PlanCodec.quote(e.getKey()) + ":" + unsigned(e.getValue())).toList();
+                .map(e -> Json.quote(e.getKey()) + ":" + unsigned(e.getValue())).toList();
         return "{" + String.join(",", members) + "}";
     }
 
@@ -393,7 +393,7 @@ public final class CgroupStats {
     private static String object(String... namesAndValues) {
         StringBuilder b = new StringBuilder("{");
         for (int i = 0; i < namesAndValues.length; i += 2) {
-            b.append(i == 0 ? "" : ",").append(PlanCodec.quote(namesAndValues[i])).append(':').append(namesAndValues[i + 1]);
+            b.append(i == 0 ? "" : ",").append(Json.quote(namesAndValues[i])).append(':').append(namesAndValues[i + 1]);
         }
         return b.append('}').toString();
     }

@@ -1,6 +1,5 @@
 package dev.jspec.cgroup;
 
-import dev.jspec.plan.HostFacts.CgroupLayout;
 import dev.jspec.spec.Spec;
 import java.nio.file.Path;
 import java.util.ArrayList;

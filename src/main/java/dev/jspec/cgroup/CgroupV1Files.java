@@ -1,6 +1,6 @@
 package dev.jspec.cgroup;
 
-import dev.jspec.plan.DefaultDevices;
+import dev.jspec.spec.DefaultDevices;
 import dev.jspec.spec.Spec;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.jspec.cli;
 
 import dev.jspec.cgroup.Freezer;
-import dev.jspec.exec.LinuxSyscalls;
+import dev.jspec.sys.LinuxSyscalls;
 import dev.jspec.lifecycle.CgroupOwnership;
 import dev.jspec.lifecycle.ContainerId;
 import dev.jspec.lifecycle.ContainerState;

@@ -1,9 +1,10 @@
 package dev.jspec.cli;
 
+import dev.jspec.util.Json;
+import dev.jspec.util.ExitCodes;
 import dev.jspec.cgroup.CgroupStats;
 import dev.jspec.cgroup.OomKills;
 import dev.jspec.lifecycle.ContainerState;
-import dev.jspec.plan.PlanCodec;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -83,7 +84,7 @@ final class EventsCommand implements Callable<Integer> {
             if (now > ooms) {
                 // One event per kill, as runc sends one per notification.
                 for (long i = ooms; i < now; i++) {
-                    out.println("{\"type\":\"oom\",\"id\":" + PlanCodec.quote(s.id()) + "}");
+                    out.println("{\"type\":\"oom\",\"id\":" + Json.quote(s.id()) + "}");
                 }
                 out.flush();
                 ooms = now;
@@ -97,7 +98,7 @@ final class EventsCommand implements Callable<Integer> {
         // The last kill may have been what stopped it.
         long last = OomKills.count(dirs);
         for (long i = ooms; i < last; i++) {
-            out.println("{\"type\":\"oom\",\"id\":" + PlanCodec.quote(s.id()) + "}");
+            out.println("{\"type\":\"oom\",\"id\":" + Json.quote(s.id()) + "}");
         }
         out.flush();
         return ExitCodes.OK;
@@ -105,7 +106,7 @@ final class EventsCommand implements Callable<Integer> {
 
     private static void printStats(PrintWriter out, ContainerState s, List<String> dirs) {
         CgroupStats.Stats data = CgroupStats.read(dirs.stream().map(Path::of).toList());
-        out.println("{\"type\":\"stats\",\"id\":" + PlanCodec.quote(s.id()) + ",\"data\":" + CgroupStats.toJson(data) + "}");
+        out.println("{\"type\":\"stats\",\"id\":" + Json.quote(s.id()) + ",\"data\":" + CgroupStats.toJson(data) + "}");
         out.flush();
     }
 

@@ -1,5 +1,6 @@
 package dev.jspec.cli;
 
+import dev.jspec.util.ExitCodes;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;

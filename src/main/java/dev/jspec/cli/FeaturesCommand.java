@@ -1,11 +1,12 @@
 package dev.jspec.cli;
 
+import dev.jspec.util.Json;
+import dev.jspec.util.ExitCodes;
 import dev.jspec.exec.LsmProbe;
 import dev.jspec.lifecycle.ContainerState;
 import dev.jspec.plan.Capability;
 import dev.jspec.plan.HostFacts;
 import dev.jspec.plan.MountOptions;
-import dev.jspec.plan.PlanCodec;
 import dev.jspec.seccomp.Libseccomp;
 import dev.jspec.seccomp.NativeLibseccomp;
 import dev.jspec.seccomp.SeccompLoader;
@@ -172,7 +173,7 @@ final class FeaturesCommand implements Callable<Integer> {
             StringBuilder b = new StringBuilder("{\n");
             int i = 0;
             for (Map.Entry<?, ?> e : m.entrySet()) {
-                b.append(indent).append("    ").append(PlanCodec.quote(e.getKey().toString())).append(": ")
+                b.append(indent).append("    ").append(Json.quote(e.getKey().toString())).append(": ")
                         .append(pretty(e.getValue(), indent + "    ")).append(++i < m.size() ? ",\n" : "\n");
             }
             return b.append(indent).append('}').toString();
@@ -188,7 +189,7 @@ final class FeaturesCommand implements Callable<Integer> {
             return b.append(indent).append(']').toString();
         }
         if (value instanceof String s) {
-            return PlanCodec.quote(s);
+            return Json.quote(s);
         }
         return String.valueOf(value);
     }

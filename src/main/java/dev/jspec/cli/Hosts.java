@@ -14,6 +14,6 @@ final class Hosts {
 
     static HostFacts current() {
         List<String> init = InitCommand.argv();
-        return CgroupLayoutProbe.detect().hostFacts(init).withLsms(LsmProbe.detect()).withInitFiles(InitFiles.of(init));
+        return HostFacts.of(CgroupLayoutProbe.detect(), init).withLsms(LsmProbe.detect()).withInitFiles(InitFiles.of(init));
     }
 }

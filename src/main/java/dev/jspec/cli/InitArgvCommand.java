@@ -1,5 +1,6 @@
 package dev.jspec.cli;
 
+import dev.jspec.util.ExitCodes;
 import dev.jspec.exec.InitCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;

@@ -1,11 +1,12 @@
 package dev.jspec.cli;
 
+import dev.jspec.util.ExitCodes;
 import dev.jspec.cgroup.CgroupProcesses;
 import dev.jspec.cgroup.Freezer;
-import dev.jspec.exec.Errno;
-import dev.jspec.exec.LinuxSyscalls;
-import dev.jspec.exec.SyscallException;
-import dev.jspec.exec.Syscalls;
+import dev.jspec.sys.Errno;
+import dev.jspec.sys.LinuxSyscalls;
+import dev.jspec.sys.SyscallException;
+import dev.jspec.sys.Syscalls;
 import dev.jspec.lifecycle.ContainerState;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,8 +1,9 @@
 package dev.jspec.cli;
 
-import dev.jspec.exec.Errno;
-import dev.jspec.exec.LinuxSyscalls;
-import dev.jspec.exec.SyscallException;
+import dev.jspec.util.ExitCodes;
+import dev.jspec.sys.Errno;
+import dev.jspec.sys.LinuxSyscalls;
+import dev.jspec.sys.SyscallException;
 import dev.jspec.lifecycle.ContainerState;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;

@@ -1,7 +1,7 @@
 package dev.jspec.cli;
 
 import dev.jspec.exec.HookRunner;
-import dev.jspec.exec.Syscalls;
+import dev.jspec.sys.Syscalls;
 import dev.jspec.spec.BundleLoader;
 import dev.jspec.spec.ConfigException;
 import dev.jspec.spec.Spec;
@@ -46,7 +46,7 @@ final class LifecycleHooks {
             Spec.Hook h = hooks.get(i);
             try {
                 HookRunner.run(sys, h.path(), h.args(), h.env(), h.timeout(), state);
-            } catch (HookRunner.Failed | dev.jspec.exec.SyscallException e) {
+            } catch (HookRunner.Failed | dev.jspec.sys.SyscallException e) {
                 err.println("jspec: warning: hook " + kind + "[" + i + "] " + h.path() + ": " + e.getMessage());
                 err.flush();
             }

@@ -1,7 +1,8 @@
 package dev.jspec.cli;
 
+import dev.jspec.util.Json;
+import dev.jspec.util.ExitCodes;
 import dev.jspec.lifecycle.ContainerState;
-import dev.jspec.plan.PlanCodec;
 import dev.jspec.spec.BundleLoader;
 import dev.jspec.spec.ConfigReader;
 import java.io.IOException;
@@ -52,22 +53,22 @@ final class ListCommand implements Callable<Integer> {
 
         String toJson() {
             StringBuilder b = new StringBuilder("{");
-            b.append("\"ociVersion\":").append(PlanCodec.quote(ociVersion));
-            b.append(",\"id\":").append(PlanCodec.quote(id));
+            b.append("\"ociVersion\":").append(Json.quote(ociVersion));
+            b.append(",\"id\":").append(Json.quote(id));
             b.append(",\"pid\":").append(pid);
-            b.append(",\"status\":").append(PlanCodec.quote(status));
-            b.append(",\"bundle\":").append(PlanCodec.quote(bundle));
-            b.append(",\"rootfs\":").append(PlanCodec.quote(rootfs));
-            b.append(",\"created\":").append(PlanCodec.quote(created));
+            b.append(",\"status\":").append(Json.quote(status));
+            b.append(",\"bundle\":").append(Json.quote(bundle));
+            b.append(",\"rootfs\":").append(Json.quote(rootfs));
+            b.append(",\"created\":").append(Json.quote(created));
             if (!annotations.isEmpty()) {
                 b.append(",\"annotations\":{");
                 int i = 0;
                 for (Map.Entry<String, String> e : annotations.entrySet()) {
-                    b.append(i++ == 0 ? "" : ",").append(PlanCodec.quote(e.getKey())).append(':').append(PlanCodec.quote(e.getValue()));
+                    b.append(i++ == 0 ? "" : ",").append(Json.quote(e.getKey())).append(':').append(Json.quote(e.getValue()));
                 }
                 b.append('}');
             }
-            b.append(",\"owner\":").append(PlanCodec.quote(owner));
+            b.append(",\"owner\":").append(Json.quote(owner));
             return b.append('}').toString();
         }
     }

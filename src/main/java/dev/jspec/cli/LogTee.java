@@ -1,6 +1,6 @@
 package dev.jspec.cli;
 
-import dev.jspec.plan.PlanCodec;
+import dev.jspec.util.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Writer;
@@ -151,9 +151,9 @@ final class LogTee extends Writer {
     static String entry(Format format, String level, String msg, OffsetDateTime time) {
         String when = time.truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
         if (format == Format.JSON) {
-            return "{\"level\":" + PlanCodec.quote(level) + ",\"msg\":" + PlanCodec.quote(msg)
-                    + ",\"time\":" + PlanCodec.quote(when) + "}\n";
+            return "{\"level\":" + Json.quote(level) + ",\"msg\":" + Json.quote(msg)
+                    + ",\"time\":" + Json.quote(when) + "}\n";
         }
-        return "time=" + PlanCodec.quote(when) + " level=" + level + " msg=" + PlanCodec.quote(msg) + "\n";
+        return "time=" + Json.quote(when) + " level=" + level + " msg=" + Json.quote(msg) + "\n";
     }
 }

@@ -1,5 +1,6 @@
 package dev.jspec.cli;
 
+import dev.jspec.util.ExitCodes;
 import dev.jspec.lifecycle.StateStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;

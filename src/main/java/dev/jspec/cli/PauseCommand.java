@@ -1,5 +1,6 @@
 package dev.jspec.cli;
 
+import dev.jspec.util.ExitCodes;
 import dev.jspec.cgroup.Freezer;
 import dev.jspec.lifecycle.ContainerState;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.jspec.cli;
 
+import dev.jspec.util.ExitCodes;
 import dev.jspec.lifecycle.ContainerId;
 import dev.jspec.plan.HostFacts;
 import dev.jspec.plan.PlanCodec;

@@ -1,7 +1,7 @@
 package dev.jspec.cli;
 
+import dev.jspec.util.Json;
 import dev.jspec.plan.HostFacts;
-import dev.jspec.plan.PlanCodec;
 import dev.jspec.spec.Spec;
 
 /** Features a config may ask for that jspec cannot honour yet: refused before anything is made. */
@@ -43,15 +43,15 @@ final class Preflight {
     static String unsupportedOnThisHost(Spec spec, HostFacts host) {
         Spec.Process p = spec.process();
         if (p != null && nonEmpty(p.apparmorProfile()) && !host.lsms().contains(HostFacts.APPARMOR)) {
-            return "process.apparmorProfile is " + PlanCodec.quote(p.apparmorProfile())
+            return "process.apparmorProfile is " + Json.quote(p.apparmorProfile())
                     + " but AppArmor is not enabled on this host; refusing to run the program without it";
         }
         if (p != null && nonEmpty(p.selinuxLabel()) && !host.lsms().contains(HostFacts.SELINUX)) {
-            return "process.selinuxLabel is " + PlanCodec.quote(p.selinuxLabel())
+            return "process.selinuxLabel is " + Json.quote(p.selinuxLabel())
                     + " but SELinux is not enabled on this host; refusing to run the program without it";
         }
         if (spec.linux() != null && nonEmpty(spec.linux().mountLabel()) && !host.lsms().contains(HostFacts.SELINUX)) {
-            return "linux.mountLabel is " + PlanCodec.quote(spec.linux().mountLabel())
+            return "linux.mountLabel is " + Json.quote(spec.linux().mountLabel())
                     + " but SELinux is not enabled on this host; refusing to mount without it";
         }
         return null;

@@ -1,11 +1,12 @@
 package dev.jspec.cli;
 
+import dev.jspec.util.ExitCodes;
 import dev.jspec.exec.CgroupCleanup;
 import dev.jspec.exec.ExitStatus;
-import dev.jspec.exec.LinuxSyscalls;
+import dev.jspec.sys.LinuxSyscalls;
 import dev.jspec.exec.ParentExecutor;
 import dev.jspec.exec.StepFailure;
-import dev.jspec.exec.Syscalls;
+import dev.jspec.sys.Syscalls;
 import dev.jspec.exec.TerminalProxy;
 import dev.jspec.lifecycle.CgroupOwnership;
 import dev.jspec.lifecycle.ContainerId;

@@ -1,5 +1,6 @@
 package dev.jspec.cli;
 
+import dev.jspec.util.ExitCodes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;

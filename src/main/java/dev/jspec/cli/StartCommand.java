@@ -1,9 +1,10 @@
 package dev.jspec.cli;
 
-import dev.jspec.exec.Errno;
-import dev.jspec.exec.LinuxSyscalls;
-import dev.jspec.exec.SyscallException;
-import dev.jspec.exec.Syscalls;
+import dev.jspec.util.ExitCodes;
+import dev.jspec.sys.Errno;
+import dev.jspec.sys.LinuxSyscalls;
+import dev.jspec.sys.SyscallException;
+import dev.jspec.sys.Syscalls;
 import dev.jspec.lifecycle.ContainerState;
 import dev.jspec.lifecycle.StateStore;
 import java.io.IOException;

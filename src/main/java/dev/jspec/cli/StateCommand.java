@@ -1,7 +1,8 @@
 package dev.jspec.cli;
 
+import dev.jspec.util.Json;
+import dev.jspec.util.ExitCodes;
 import dev.jspec.lifecycle.ContainerState;
-import dev.jspec.plan.PlanCodec;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,11 +28,11 @@ final class StateCommand implements Callable<Integer> {
             return ExitCodes.FAILURE;
         }
         String status = Containers.liveStatus(s);
-        Main.out().println("{\n  \"ociVersion\": " + PlanCodec.quote(ContainerState.OCI_VERSION)
-                + ",\n  \"id\": " + PlanCodec.quote(s.id())
-                + ",\n  \"status\": " + PlanCodec.quote(status)
+        Main.out().println("{\n  \"ociVersion\": " + Json.quote(ContainerState.OCI_VERSION)
+                + ",\n  \"id\": " + Json.quote(s.id())
+                + ",\n  \"status\": " + Json.quote(status)
                 + ",\n  \"pid\": " + (status.equals("stopped") ? 0 : s.pid())
-                + ",\n  \"bundle\": " + PlanCodec.quote(s.bundle())
+                + ",\n  \"bundle\": " + Json.quote(s.bundle())
                 + ",\n  \"annotations\": {}\n}");
         return ExitCodes.OK;
     }

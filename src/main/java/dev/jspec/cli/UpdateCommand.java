@@ -1,5 +1,6 @@
 package dev.jspec.cli;
 
+import dev.jspec.util.ExitCodes;
 import dev.jspec.cgroup.CgroupLayoutProbe;
 import dev.jspec.cgroup.CgroupUpdate;
 import dev.jspec.lifecycle.ContainerState;

@@ -1,5 +1,6 @@
 package dev.jspec.cli;
 
+import dev.jspec.util.ExitCodes;
 import dev.jspec.spec.BundleLoader;
 import dev.jspec.spec.ConfigException;
 import dev.jspec.spec.Diagnostic;

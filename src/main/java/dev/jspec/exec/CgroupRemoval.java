@@ -1,5 +1,8 @@
 package dev.jspec.exec;
 
+import dev.jspec.sys.SyscallException;
+import dev.jspec.sys.Errno;
+import dev.jspec.sys.Syscalls;
 import java.util.List;
 import java.util.function.Consumer;
 

@@ -1,7 +1,10 @@
 package dev.jspec.exec;
 
-import dev.jspec.lifecycle.ContainerState;
-import dev.jspec.plan.PlanCodec;
+import dev.jspec.util.Json;
+import dev.jspec.sys.SyscallException;
+import dev.jspec.sys.Errno;
+import dev.jspec.sys.Syscalls;
+import dev.jspec.spec.Spec;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -32,15 +35,15 @@ public final class HookRunner {
      * key, value, key, value.
      */
     public static String state(String id, String status, int pid, String bundle, List<String> annotations) {
-        StringBuilder b = new StringBuilder("{\"ociVersion\":").append(PlanCodec.quote(ContainerState.OCI_VERSION));
-        b.append(",\"id\":").append(PlanCodec.quote(id));
-        b.append(",\"status\":").append(PlanCodec.quote(status));
+        StringBuilder b = new StringBuilder("{\"ociVersion\":").append(Json.quote(Spec.OCI_VERSION));
+        b.append(",\"id\":").append(Json.quote(id));
+        b.append(",\"status\":").append(Json.quote(status));
         b.append(",\"pid\":").append(pid);
-        b.append(",\"bundle\":").append(PlanCodec.quote(bundle));
+        b.append(",\"bundle\":").append(Json.quote(bundle));
         b.append(",\"annotations\":{");
         for (int i = 0; i + 1 < annotations.size(); i += 2) {
-            b.append(i == 0 ? "" : ",").append(PlanCodec.quote(annotations.get(i))).append(':')
-                    .append(PlanCodec.quote(annotations.get(i + 1)));
+            b.append(i == 0 ? "" : ",").append(Json.quote(annotations.get(i))).append(':')
+                    .append(Json.quote(annotations.get(i + 1)));
         }
         return b.append("}}").toString();
     }

@@ -1,6 +1,5 @@
 package dev.jspec.exec;
 
-import dev.jspec.init.InitMain;
 import java.io.File;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -14,6 +13,9 @@ import java.util.List;
  * short-lived process that must start fast and leave no files behind.
  */
 public final class InitCommand {
+
+    /** The init's main class, named here rather than imported: the executors sit below {@code init}. */
+    static final String INIT_MAIN = "dev.jspec.init.InitMain";
 
     private InitCommand() {}
 
@@ -56,8 +58,8 @@ public final class InitCommand {
             argv.add("-Xlog:cds=off");
         }
         argv.add("-cp");
-        argv.add(location(InitMain.class) + File.pathSeparator + location(com.sun.jna.Native.class));
-        argv.add(InitMain.class.getName());
+        argv.add(location(InitCommand.class) + File.pathSeparator + location(com.sun.jna.Native.class));
+        argv.add(INIT_MAIN);
         return List.copyOf(argv);
     }
 

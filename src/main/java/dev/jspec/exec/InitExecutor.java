@@ -1,6 +1,10 @@
 package dev.jspec.exec;
 
-import dev.jspec.cli.ExitCodes;
+import dev.jspec.sys.MountFlags;
+import dev.jspec.sys.SyscallException;
+import dev.jspec.sys.Errno;
+import dev.jspec.sys.Syscalls;
+import dev.jspec.util.ExitCodes;
 import dev.jspec.plan.Actor;
 import dev.jspec.plan.Capability;
 import dev.jspec.plan.HostFacts;

@@ -1,6 +1,8 @@
 package dev.jspec.exec;
 
-import dev.jspec.cli.ExitCodes;
+import dev.jspec.sys.SyscallException;
+import dev.jspec.sys.Syscalls;
+import dev.jspec.util.ExitCodes;
 import java.nio.charset.StandardCharsets;
 
 /**

@@ -1,7 +1,11 @@
 package dev.jspec.exec;
 
+import dev.jspec.sys.MountFlags;
+import dev.jspec.sys.SyscallException;
+import dev.jspec.sys.Errno;
+import dev.jspec.sys.Syscalls;
 import dev.jspec.cgroup.DeviceFilter;
-import dev.jspec.cli.ExitCodes;
+import dev.jspec.util.ExitCodes;
 import dev.jspec.plan.Actor;
 import dev.jspec.plan.Plan;
 import dev.jspec.plan.PlanCodec;

@@ -1,5 +1,8 @@
 package dev.jspec.exec;
 
+import dev.jspec.sys.SyscallException;
+import dev.jspec.sys.Syscalls;
+
 /**
  * Connects jspec's own terminal to the container's pseudo-terminal: raw mode on our side
  * (the container's line discipline does the editing), bytes copied both ways, and the

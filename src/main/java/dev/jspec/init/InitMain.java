@@ -1,12 +1,12 @@
 package dev.jspec.init;
 
-import dev.jspec.cli.ExitCodes;
+import dev.jspec.util.ExitCodes;
 import dev.jspec.exec.InitExecutor;
 import dev.jspec.exec.InitFds;
 import dev.jspec.exec.InitProtocol;
-import dev.jspec.exec.LinuxSyscalls;
+import dev.jspec.sys.LinuxSyscalls;
 import dev.jspec.exec.StepFailure;
-import dev.jspec.exec.Syscalls;
+import dev.jspec.sys.Syscalls;
 import dev.jspec.plan.Plan;
 import dev.jspec.plan.PlanCodec;
 import dev.jspec.plan.Step;
@@ -38,17 +38,17 @@ public final class InitMain {
     private static final String[] PRELOAD = {
         "dev.jspec.exec.InitExecutor$ProgramNotRunnable", "dev.jspec.exec.InitExecutor$UnsafeContainer",
         "dev.jspec.exec.InitExecutor$ThreadsNotCleared", "dev.jspec.exec.ContainerRoot", "dev.jspec.exec.ContainerRoot$Parent",
-        "dev.jspec.exec.Syscalls$FileInfo", "dev.jspec.exec.Rlimits", "dev.jspec.exec.MountFlags",
-        "dev.jspec.exec.Namespaces", "dev.jspec.exec.Errno", "dev.jspec.exec.SyscallException",
-        "dev.jspec.exec.StepFailure", "dev.jspec.exec.Syscalls$FileKind", "dev.jspec.plan.Capability",
-        "dev.jspec.plan.StepText", "dev.jspec.cli.ExitCodes", "com.sun.jna.LastErrorException", "com.sun.jna.Memory",
+        "dev.jspec.sys.Syscalls$FileInfo", "dev.jspec.exec.Rlimits", "dev.jspec.sys.MountFlags",
+        "dev.jspec.exec.Namespaces", "dev.jspec.sys.Errno", "dev.jspec.sys.SyscallException",
+        "dev.jspec.exec.StepFailure", "dev.jspec.sys.Syscalls$FileKind", "dev.jspec.plan.Capability",
+        "dev.jspec.plan.StepText", "dev.jspec.util.ExitCodes", "com.sun.jna.LastErrorException", "com.sun.jna.Memory",
         "com.sun.jna.StringArray"
     };
 
     /** What loading a seccomp filter needs after pivot_root, loaded with libseccomp when the plan has a filter. */
     private static final String[] SECCOMP_PRELOAD = {
-        "dev.jspec.seccomp.SeccompLoader", "dev.jspec.seccomp.SeccompRule", "dev.jspec.seccomp.SeccompRule$Condition",
-        "dev.jspec.seccomp.SeccompProfile"
+        "dev.jspec.seccomp.SeccompLoader", "dev.jspec.spec.SeccompRule", "dev.jspec.spec.SeccompRule$Condition",
+        "dev.jspec.plan.SeccompProfile"
     };
 
     /** What running a hook needs after pivot_root, loaded when the plan has hooks. */
@@ -155,7 +155,7 @@ public final class InitMain {
         sys.readFile("/proc/self/stat");
         new InitExecutor(sys);
         dev.jspec.plan.StepText.call(plan.entries().get(1).step());
-        dev.jspec.exec.MountFlags.bits(java.util.List.of("MS_NOSUID"));
+        dev.jspec.sys.MountFlags.bits(java.util.List.of("MS_NOSUID"));
         dev.jspec.plan.Capability.maskOf(java.util.List.of("CAP_KILL"));
         System.exit(0);
     }

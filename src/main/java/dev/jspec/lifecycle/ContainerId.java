@@ -1,6 +1,6 @@
 package dev.jspec.lifecycle;
 
-import dev.jspec.plan.PlanCodec;
+import dev.jspec.util.Json;
 import java.util.regex.Pattern;
 
 /**
@@ -21,7 +21,7 @@ public final class ContainerId {
     public static String problem(String id) {
         if (id == null || !ALLOWED.matcher(id).matches() || id.equals(".") || id.equals("..")) {
             // Quoted as JSON: a hostile ID's control characters are not sent to the terminal.
-            String shown = id == null ? "(none)" : PlanCodec.quote(id.length() > 80 ? id.substring(0, 80) + "..." : id);
+            String shown = id == null ? "(none)" : Json.quote(id.length() > 80 ? id.substring(0, 80) + "..." : id);
             return "invalid container ID " + shown
                     + ": use letters, digits and _ + - . (1 to " + MAX_LENGTH + " characters), not . or ..";
         }

@@ -1,6 +1,7 @@
 package dev.jspec.lifecycle;
 
-import dev.jspec.plan.PlanCodec;
+import dev.jspec.spec.Spec;
+import dev.jspec.util.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,7 @@ public record ContainerState(
         List<String> parentCgroups,
         Map<String, Long> cgroupInodes) {
 
-    public static final String OCI_VERSION = "1.2.0";
+    public static final String OCI_VERSION = Spec.OCI_VERSION;
 
     private static final List<String> STATUSES = List.of("creating", "created", "running", "stopped");
 
@@ -76,7 +77,7 @@ public record ContainerState(
     }
 
     static String quote(String s) {
-        return PlanCodec.quote(s);
+        return Json.quote(s);
     }
 
     /**
@@ -87,7 +88,7 @@ public record ContainerState(
     public static ContainerState fromJson(String json) {
         Object parsed;
         try {
-            parsed = PlanCodec.parseJson(json);
+            parsed = Json.parse(json);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
         }

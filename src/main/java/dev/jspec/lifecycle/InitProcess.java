@@ -1,8 +1,8 @@
 package dev.jspec.lifecycle;
 
-import dev.jspec.exec.Errno;
-import dev.jspec.exec.SyscallException;
-import dev.jspec.exec.Syscalls;
+import dev.jspec.sys.Errno;
+import dev.jspec.sys.SyscallException;
+import dev.jspec.sys.Syscalls;
 
 /**
  * A container's init as the host knows it: its pid, and its start time, which tells it apart

@@ -195,11 +195,11 @@ public final class StateStore {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return () -> { };
         }
-        dev.jspec.exec.LinuxSyscalls sys = new dev.jspec.exec.LinuxSyscalls();
+        dev.jspec.sys.LinuxSyscalls sys = new dev.jspec.sys.LinuxSyscalls();
         int fd;
         try {
             fd = sys.lockDirectory(dir.toString());
-        } catch (dev.jspec.exec.SyscallException e) {
+        } catch (dev.jspec.sys.SyscallException e) {
             return () -> { };
         }
         return () -> sys.close(fd);
@@ -216,7 +216,7 @@ public final class StateStore {
      */
     public void makeExecFifo(String id) throws IOException {
         Path fifo = execFifo(id);
-        dev.jspec.exec.LinuxSyscalls sys = new dev.jspec.exec.LinuxSyscalls();
+        dev.jspec.sys.LinuxSyscalls sys = new dev.jspec.sys.LinuxSyscalls();
         sys.mkfifo(fifo.toString(), 0622);
         sys.chmod(fifo.toString(), 0622);
     }

@@ -1,5 +1,7 @@
 package dev.jspec.plan;
 
+import dev.jspec.cgroup.CgroupLayout;
+import dev.jspec.cgroup.CgroupLayoutProbe.CgroupMounts;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,7 +16,7 @@ import java.util.Set;
  * @param cgroupV2Mount the cgroup2 mount point, or null when there is none
  * @param initCommand argv that starts {@code jspec init} (the java binary, its flags, the class)
  * @param lsms the Linux security modules active on the host that can label a process, as the
- *     kernel names them ({@link #APPARMOR}, {@link #SELINUX}); see {@code dev.jspec.exec.LsmProbe}
+ *     kernel names them ({@link #APPARMOR}, {@link #SELINUX}); the executors' {@code LsmProbe} finds them
  * @param initFiles the host's files and directories the init maps or holds open (the JDK, the
  *     jars, JNA's library, the AOT cache, the system libraries java loads), each made
  *     read-only in the init's mount namespace before it is spawned; real paths, a directory
@@ -31,8 +33,6 @@ public record HostFacts(
     public static final String APPARMOR = "apparmor";
     public static final String SELINUX = "selinux";
 
-    public enum CgroupLayout { V1, HYBRID, V2 }
-
     public HostFacts {
         lsms = Set.copyOf(lsms);
         initFiles = List.copyOf(initFiles);
@@ -41,6 +41,11 @@ public record HostFacts(
     /** A host with no security module that labels processes, and no init files made read-only. */
     public HostFacts(CgroupLayout cgroupLayout, Map<String, String> cgroupV1Mounts, String cgroupV2Mount, List<String> initCommand) {
         this(cgroupLayout, cgroupV1Mounts, cgroupV2Mount, initCommand, Set.of(), List.of());
+    }
+
+    /** The facts of a host whose cgroups are mounted as {@code mounts}, starting its init with {@code initCommand}. */
+    public static HostFacts of(CgroupMounts mounts, List<String> initCommand) {
+        return new HostFacts(mounts.layout(), mounts.v1Mounts(), mounts.v2Mount(), List.copyOf(initCommand));
     }
 
     /** These facts, on a host where {@code lsms} are the active security modules. */

@@ -1,5 +1,6 @@
 package dev.jspec.plan;
 
+import dev.jspec.util.Json;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
@@ -54,7 +55,7 @@ public final class PlanCodec {
     }
 
     public static Plan fromJson(String json) {
-        Object root = new Parser(json).parseDocument();
+        Object root = Json.parse(json);
         if (!(root instanceof Map<?, ?> top) || !(top.get("steps") instanceof List<?> steps)) {
             throw new IllegalArgumentException("not a plan: expected {\"steps\": [...]}");
         }
@@ -72,21 +73,6 @@ public final class PlanCodec {
             entries.add(new Plan.Entry(Actor.valueOf((String) m.get("actor")), step));
         }
         return new Plan(entries);
-    }
-
-    /**
-     * Parses the small JSON jspec writes itself (plans, container state): objects become
-     * maps, arrays lists, integers Longs. Anything beyond that is an error.
-     */
-    public static Object parseJson(String json) {
-        return new Parser(json).parseDocument();
-    }
-
-    /** {@code s} as a JSON string literal. */
-    public static String quote(String s) {
-        StringBuilder b = new StringBuilder();
-        writeString(b, s);
-        return b.toString();
     }
 
     private static Object read(RecordComponent rc, Object record) {
@@ -142,7 +128,7 @@ public final class PlanCodec {
     private static void writeValue(StringBuilder out, Object v) {
         switch (v) {
             case null -> out.append("null");
-            case String s -> writeString(out, s);
+            case String s -> Json.writeString(out, s);
             case Number num -> out.append(num);
             case Boolean b -> out.append(b);
             case List<?> list -> {
@@ -156,182 +142,6 @@ public final class PlanCodec {
                 out.append(']');
             }
             default -> throw new IllegalArgumentException("unsupported value in a step: " + v.getClass());
-        }
-    }
-
-    static void writeString(StringBuilder out, String s) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
-    }
-
-    /** A strict parser for the JSON this class writes: objects, arrays, strings, integers, booleans, null. */
-    private static final class Parser {
-        private final String s;
-        private int i;
-
-        Parser(String s) {
-            this.s = s;
-        }
-
-        Object parseDocument() {
-            Object v = value();
-            ws();
-            if (i != s.length()) {
-                throw error("trailing text");
-            }
-            return v;
-        }
-
-        private Object value() {
-            ws();
-            if (i >= s.length()) {
-                throw error("unexpected end");
-            }
-            char c = s.charAt(i);
-            return switch (c) {
-                case '{' -> object();
-                case '[' -> array();
-                case '"' -> string();
-                case 't' -> literal("true", Boolean.TRUE);
-                case 'f' -> literal("false", Boolean.FALSE);
-                case 'n' -> literal("null", null);
-                default -> number();
-            };
-        }
-
-        private Map<String, Object> object() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            i++;
-            ws();
-            if (peek() == '}') {
-                i++;
-                return m;
-            }
-            while (true) {
-                ws();
-                String key = string();
-                ws();
-                expect(':');
-                m.put(key, value());
-                ws();
-                if (peek() == ',') {
-                    i++;
-                } else {
-                    expect('}');
-                    return m;
-                }
-            }
-        }
-
-        private List<Object> array() {
-            List<Object> list = new ArrayList<>();
-            i++;
-            ws();
-            if (peek() == ']') {
-                i++;
-                return list;
-            }
-            while (true) {
-                list.add(value());
-                ws();
-                if (peek() == ',') {
-                    i++;
-                } else {
-                    expect(']');
-                    return list;
-                }
-            }
-        }
-
-        private String string() {
-            expect('"');
-            StringBuilder b = new StringBuilder();
-            while (true) {
-                if (i >= s.length()) {
-                    throw error("unterminated string");
-                }
-                char c = s.charAt(i++);
-                if (c == '"') {
-                    return b.toString();
-                }
-                if (c != '\\') {
-                    b.append(c);
-                    continue;
-                }
-                char e = s.charAt(i++);
-                switch (e) {
-                    case 'n' -> b.append('\n');
-                    case 'r' -> b.append('\r');
-                    case 't' -> b.append('\t');
-                    case 'b' -> b.append('\b');
-                    case 'f' -> b.append('\f');
-                    case 'u' -> {
-                        b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-                        i += 4;
-                    }
-                    default -> b.append(e);
-                }
-            }
-        }
-
-        private Object number() {
-            int start = i;
-            if (peek() == '-') {
-                i++;
-            }
-            while (i < s.length() && Character.isDigit(s.charAt(i))) {
-                i++;
-            }
-            if (start == i) {
-                throw error("unexpected character '" + s.charAt(i) + "'");
-            }
-            return Long.parseLong(s.substring(start, i));
-        }
-
-        private Object literal(String word, Object value) {
-            if (!s.startsWith(word, i)) {
-                throw error("expected " + word);
-            }
-            i += word.length();
-            return value;
-        }
-
-        private char peek() {
-            return i < s.length() ? s.charAt(i) : '\0';
-        }
-
-        private void expect(char c) {
-            if (peek() != c) {
-                throw error("expected '" + c + "'");
-            }
-            i++;
-        }
-
-        private void ws() {
-            while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
-                i++;
-            }
-        }
-
-        private IllegalArgumentException error(String what) {
-            return new IllegalArgumentException("plan JSON, offset " + i + ": " + what);
         }
     }
 }

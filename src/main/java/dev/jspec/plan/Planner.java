@@ -1,7 +1,7 @@
 package dev.jspec.plan;
 
-import dev.jspec.cgroup.CgroupPlanner;
-import dev.jspec.seccomp.SeccompProfile;
+import dev.jspec.cgroup.CgroupLayout;
+import dev.jspec.spec.DefaultDevices;
 import dev.jspec.spec.Spec;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -329,7 +329,7 @@ public final class Planner {
         secure.retainAll(List.of("MS_NOSUID", "MS_NODEV", "MS_NOEXEC"));
         boolean readonly = o.flags().contains("MS_RDONLY");
         add(Actor.INIT, new Step.CreateMountPoint(dest, null));
-        if (ctx.host().cgroupLayout() == HostFacts.CgroupLayout.V2) {
+        if (ctx.host().cgroupLayout() == CgroupLayout.V2) {
             for (String leaf : cgroupLeaves) {
                 bindCgroup(leaf, dest, secure, readonly);
             }

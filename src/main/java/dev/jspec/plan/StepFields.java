@@ -1,5 +1,6 @@
 package dev.jspec.plan;
 
+import dev.jspec.util.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -302,7 +303,7 @@ final class StepFields {
             if (value == null) {
                 b.append("null");
             } else {
-                PlanCodec.writeString(b, value);
+                Json.writeString(b, value);
             }
             return this;
         }
@@ -330,7 +331,7 @@ final class StepFields {
                 }
                 Object v = values.get(i);
                 if (v instanceof String s) {
-                    PlanCodec.writeString(out, s);
+                    Json.writeString(out, s);
                 } else {
                     out.append(v);
                 }

@@ -1,5 +1,6 @@
 package dev.jspec.plan;
 
+import dev.jspec.util.Json;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -61,7 +62,7 @@ public final class StepText {
                     ? "write(\"/proc/thread-self/attr/apparmor/exec\", " + q("exec " + s.label()) + ")"
                     : "write(\"/proc/thread-self/attr/exec\", " + q(s.label()) + ") [" + s.lsm() + "]";
             case Step.SetNoNewPrivs s -> "prctl(PR_SET_NO_NEW_PRIVS, 1)";
-            case Step.Seccomp s -> dev.jspec.seccomp.SeccompProfile.summary(s);
+            case Step.Seccomp s -> dev.jspec.plan.SeccompProfile.summary(s);
             case Step.SeccompListener s -> "recvmsg(seccomp listener fd from the init) + connect(" + q(s.listenerPath())
                     + ") + sendmsg(container process state, SCM_RIGHTS listener fd)";
             case Step.CloseFrom s -> "close_range(" + s.first() + ", ~0, CLOSE_RANGE_CLOEXEC)";
@@ -108,7 +109,7 @@ public final class StepText {
             return "NULL";
         }
         StringBuilder b = new StringBuilder();
-        PlanCodec.writeString(b, s);
+        Json.writeString(b, s);
         return b.toString();
     }
 }

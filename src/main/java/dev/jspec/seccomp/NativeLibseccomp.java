@@ -1,5 +1,6 @@
 package dev.jspec.seccomp;
 
+import dev.jspec.spec.SeccompRule;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;

@@ -1,7 +1,8 @@
 package dev.jspec.seccomp;
 
-import dev.jspec.exec.Errno;
-import dev.jspec.exec.SyscallException;
+import dev.jspec.spec.SeccompRule;
+import dev.jspec.sys.Errno;
+import dev.jspec.sys.SyscallException;
 import dev.jspec.plan.Step;
 import java.util.List;
 import java.util.Locale;

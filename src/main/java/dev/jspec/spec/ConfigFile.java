@@ -1,9 +1,9 @@
 package dev.jspec.spec;
 
-import dev.jspec.exec.Errno;
-import dev.jspec.exec.LinuxSyscalls;
-import dev.jspec.exec.SyscallException;
-import dev.jspec.exec.Syscalls;
+import dev.jspec.sys.Errno;
+import dev.jspec.sys.LinuxSyscalls;
+import dev.jspec.sys.SyscallException;
+import dev.jspec.sys.Syscalls;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -281,7 +281,7 @@ final class SemanticChecks {
                     continue;
                 }
                 String n = name.stringValue();
-                if (!dev.jspec.seccomp.SeccompRule.isSyscallName(n)) {
+                if (!SeccompRule.isSyscallName(n)) {
                     report(nameAt, "'" + n + "' is not a system call name");
                 } else if (action.equals("SCMP_ACT_NOTIFY") && (n.equals("write") || n.equals("sendmsg"))) {
                     report(nameAt, "SCMP_ACT_NOTIFY cannot be used for " + n + ": the init needs it to hand the listener to jspec,"

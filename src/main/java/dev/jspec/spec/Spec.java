@@ -23,6 +23,10 @@ public record Spec(
         Map<String, String> annotations,
         Linux linux) {
 
+    /** The runtime-spec version jspec implements, as state and hooks report it. */
+    public static final String OCI_VERSION = "1.2.0";
+
+
     public record Root(String path, boolean readonly) {}
 
     public record Mount(

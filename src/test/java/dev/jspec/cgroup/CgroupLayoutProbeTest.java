@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.jspec.plan.HostFacts.CgroupLayout;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

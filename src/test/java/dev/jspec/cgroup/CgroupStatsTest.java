@@ -1,12 +1,12 @@
 package dev.jspec.cgroup;
 
+import dev.jspec.util.Json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jspec.cgroup.CgroupStats.BlkioEntry;
 import dev.jspec.cgroup.CgroupStats.MemoryEntry;
-import dev.jspec.plan.PlanCodec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -145,7 +145,7 @@ class CgroupStatsTest {
     @Test
     void v1JsonHasRuncsFieldNames(@TempDir Path root) throws IOException {
         String json = CgroupStats.toJson(CgroupStats.read(v1Tree(root)));
-        Map<?, ?> data = (Map<?, ?>) PlanCodec.parseJson(json);
+        Map<?, ?> data = (Map<?, ?>) Json.parse(json);
         Map<?, ?> cpu = (Map<?, ?>) data.get("cpu");
         assertEquals(2345366076042L, ((Map<?, ?>) cpu.get("usage")).get("total"));
         assertEquals(7L, ((Map<?, ?>) cpu.get("throttling")).get("throttledPeriods"));

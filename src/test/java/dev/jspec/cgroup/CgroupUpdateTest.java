@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jspec.cgroup.CgroupUpdate.FileWrite;
-import dev.jspec.plan.HostFacts.CgroupLayout;
 import dev.jspec.spec.Spec;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jspec.exec.LinuxSyscalls;
+import dev.jspec.sys.LinuxSyscalls;
 import dev.jspec.exec.CgroupCleanup;
 import dev.jspec.exec.ParentExecutor;
 import dev.jspec.exec.StepFailure;
-import dev.jspec.exec.Syscalls;
+import dev.jspec.sys.Syscalls;
 import dev.jspec.plan.Actor;
 import dev.jspec.plan.HostFacts;
 import dev.jspec.plan.Plan;
@@ -159,7 +159,7 @@ class CgroupV2TreeTest {
 
     private HostFacts host() {
         createInterfaceFiles(mount, List.of());
-        return new HostFacts(HostFacts.CgroupLayout.V2, Map.of(), mount.toString(), SpecFixture.INIT);
+        return new HostFacts(CgroupLayout.V2, Map.of(), mount.toString(), SpecFixture.INIT);
     }
 
     /** Every v2 resource jspec writes, and device rules: deny everything, then allow /dev/null. */

@@ -1,13 +1,14 @@
 package dev.jspec.cli;
 
+import dev.jspec.util.Json;
+import dev.jspec.util.ExitCodes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jspec.exec.LinuxSyscalls;
+import dev.jspec.sys.LinuxSyscalls;
 import dev.jspec.lifecycle.ContainerState;
 import dev.jspec.lifecycle.InitProcess;
 import dev.jspec.lifecycle.StateStore;
-import dev.jspec.plan.PlanCodec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -51,7 +52,7 @@ class EventsCommandTest {
         assertEquals(ExitCodes.OK, events(state, "--stats", "web"), err.toString());
         String line = out.toString();
         assertEquals(1, line.lines().count(), line);
-        Map<?, ?> event = (Map<?, ?>) PlanCodec.parseJson(line);
+        Map<?, ?> event = (Map<?, ?>) Json.parse(line);
         assertEquals("stats", event.get("type"));
         assertEquals("web", event.get("id"));
         assertEquals(Map.of("current", 5L, "limit", 100L), ((Map<?, ?>) event.get("data")).get("pids"));
@@ -91,7 +92,7 @@ class EventsCommandTest {
             init.destroyForcibly();
         }
         List<String> lines = out.toString().lines().toList();
-        List<Object> types = lines.stream().map(l -> (Object) ((Map<?, ?>) PlanCodec.parseJson(l)).get("type")).toList();
+        List<Object> types = lines.stream().map(l -> (Object) ((Map<?, ?>) Json.parse(l)).get("type")).toList();
         assertEquals(2, types.stream().filter("oom"::equals).count(), out.toString());
         assertTrue(types.stream().filter("stats"::equals).count() >= 3, out.toString());
         assertTrue(lines.contains("{\"type\":\"oom\",\"id\":\"web\"}"), out.toString());

@@ -1,5 +1,7 @@
 package dev.jspec.cli;
 
+import dev.jspec.util.Json;
+import dev.jspec.util.ExitCodes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jspec.plan.Capability;
 import dev.jspec.plan.HostFacts;
 import dev.jspec.plan.MountOptions;
-import dev.jspec.plan.PlanCodec;
 import dev.jspec.seccomp.Libseccomp;
 import dev.jspec.seccomp.NativeLibseccomp;
 import dev.jspec.seccomp.SeccompLoader;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class FeaturesCommandTest {
 
     private static Map<?, ?> parse(String json) {
-        return (Map<?, ?>) PlanCodec.parseJson(json);
+        return (Map<?, ?>) Json.parse(json);
     }
 
     private static Map<?, ?> document(Set<String> lsms, Libseccomp lib) {

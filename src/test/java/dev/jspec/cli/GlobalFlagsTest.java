@@ -1,5 +1,7 @@
 package dev.jspec.cli;
 
+import dev.jspec.util.Json;
+import dev.jspec.util.ExitCodes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,7 +36,7 @@ class GlobalFlagsTest {
         assertEquals("jspec: container \"nope\" does not exist\n", err.toString());
         List<String> lines = Files.readAllLines(log);
         assertEquals(1, lines.size(), lines.toString());
-        Object parsed = dev.jspec.plan.PlanCodec.parseJson(lines.get(0));
+        Object parsed = dev.jspec.util.Json.parse(lines.get(0));
         Map<?, ?> entry = (Map<?, ?>) parsed;
         assertEquals("error", entry.get("level"));
         assertEquals("container \"nope\" does not exist", entry.get("msg"));

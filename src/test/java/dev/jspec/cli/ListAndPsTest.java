@@ -1,12 +1,13 @@
 package dev.jspec.cli;
 
+import dev.jspec.util.Json;
+import dev.jspec.util.ExitCodes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jspec.lifecycle.ContainerState;
 import dev.jspec.lifecycle.StateStore;
-import dev.jspec.plan.PlanCodec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ class ListAndPsTest {
         store.reserve("gone");
         store.write(new ContainerState("gone", "running", 0, 0, "/nonexistent/bundle", List.of(), List.of(), Map.of()));
         assertEquals(ExitCodes.OK, jspec("list", "--root", root.toString(), "-f", "json"));
-        List<?> list = (List<?>) PlanCodec.parseJson(out.toString());
+        List<?> list = (List<?>) Json.parse(out.toString());
         assertEquals(1, list.size());
         Map<?, ?> c = (Map<?, ?>) list.get(0);
         assertEquals(List.of("ociVersion", "id", "pid", "status", "bundle", "rootfs", "created", "owner"), List.copyOf(c.keySet()));

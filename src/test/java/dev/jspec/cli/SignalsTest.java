@@ -3,7 +3,7 @@ package dev.jspec.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jspec.exec.LinuxSyscalls;
+import dev.jspec.sys.LinuxSyscalls;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;

@@ -1,10 +1,12 @@
 package dev.jspec.exec;
 
+import dev.jspec.sys.Errno;
+import dev.jspec.sys.Syscalls;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.jspec.cli.ExitCodes;
+import dev.jspec.util.ExitCodes;
 import dev.jspec.plan.Actor;
 import dev.jspec.plan.Plan;
 import dev.jspec.plan.Step;

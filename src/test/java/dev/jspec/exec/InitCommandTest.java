@@ -15,4 +15,11 @@ class InitCommandTest {
         int flag = argv.indexOf("-XX:+DisableAttachMechanism");
         assertTrue(flag > 0 && flag < main, argv.toString());
     }
+
+    @Test
+    void theInitsMainClassExists() throws Exception {
+        // Named by a string (the executors may not import the init), so a rename must fail here.
+        assertTrue(java.lang.reflect.Modifier.isStatic(
+                Class.forName(InitCommand.INIT_MAIN).getMethod("main", String[].class).getModifiers()));
+    }
 }

@@ -1,10 +1,12 @@
 package dev.jspec.exec;
 
+import dev.jspec.sys.Errno;
+import dev.jspec.sys.Syscalls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jspec.cli.ExitCodes;
+import dev.jspec.util.ExitCodes;
 import dev.jspec.plan.Actor;
 import dev.jspec.plan.Plan;
 import dev.jspec.plan.Step;
@@ -286,7 +288,7 @@ class InitExecutorTest {
         @Override public int archResolveName(String name) { return 1; }
         @Override public int archAdd(long ctx, int archToken) { return 0; }
         @Override public int syscallResolveName(String name) { return 83; }
-        @Override public int ruleAdd(long ctx, int action, int syscall, List<dev.jspec.seccomp.SeccompRule.Condition> c) {
+        @Override public int ruleAdd(long ctx, int action, int syscall, List<dev.jspec.spec.SeccompRule.Condition> c) {
             calls.add("rule");
             return -ruleFails;
         }

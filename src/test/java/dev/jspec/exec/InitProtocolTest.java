@@ -1,5 +1,8 @@
 package dev.jspec.exec;
 
+import dev.jspec.sys.SyscallException;
+import dev.jspec.sys.LinuxSyscalls;
+import dev.jspec.sys.Syscalls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;

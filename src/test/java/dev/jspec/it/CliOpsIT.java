@@ -1,10 +1,10 @@
 package dev.jspec.it;
 
+import dev.jspec.util.Json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jspec.plan.PlanCodec;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +70,7 @@ class CliOpsIT {
         try {
             assertEquals(0, jspec("pause", "paused").exit());
             assertTrue(jspec("state", "paused").out().contains("\"status\": \"paused\""));
-            Map<?, ?> listed = (Map<?, ?>) ((List<?>) PlanCodec.parseJson(jspec("list", "--format", "json").out())).stream()
+            Map<?, ?> listed = (Map<?, ?>) ((List<?>) Json.parse(jspec("list", "--format", "json").out())).stream()
                     .filter(c -> ((Map<?, ?>) c).get("id").equals("paused")).findFirst().orElseThrow();
             assertEquals("paused", listed.get("status"));
             long before = cpuUsage("paused");
@@ -99,7 +99,7 @@ class CliOpsIT {
         try {
             Jspec.Result json = jspec("ps", "--format", "json", "everyone");
             assertEquals(0, json.exit(), json.toString());
-            List<?> pids = (List<?>) PlanCodec.parseJson(json.out());
+            List<?> pids = (List<?>) Json.parse(json.out());
             assertEquals(3, pids.size(), json.toString());
 
             Jspec.Result table = jspec("ps", "everyone", "-o", "pid,args");
@@ -174,7 +174,7 @@ class CliOpsIT {
             }
             assertTrue(events.waitFor(30, TimeUnit.SECONDS), "the stream ends with the container");
             assertEquals(0, events.exitValue());
-            List<Object> types = lines.stream().map(l -> (Object) ((Map<?, ?>) PlanCodec.parseJson(l)).get("type")).toList();
+            List<Object> types = lines.stream().map(l -> (Object) ((Map<?, ?>) Json.parse(l)).get("type")).toList();
             assertTrue(types.contains("oom"), lines.toString());
             assertTrue(types.stream().filter("stats"::equals).count() >= 3, lines.toString());
             assertTrue(lines.contains("{\"type\":\"oom\",\"id\":\"oomed\"}"), lines.toString());

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jspec.cgroup.BpfInsn;
 import dev.jspec.cgroup.DeviceFilter;
-import dev.jspec.exec.Errno;
-import dev.jspec.exec.LinuxSyscalls;
-import dev.jspec.exec.SyscallException;
+import dev.jspec.sys.Errno;
+import dev.jspec.sys.LinuxSyscalls;
+import dev.jspec.sys.SyscallException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -303,7 +303,7 @@ final class Engines {
     /** Writes the test's pty input and collects what the other side prints, as TerminalIT does. */
     static String shellOnPty(List<String> command, Map<String, String> env, String typed, String until, Duration timeout,
             int[] exit) throws Exception {
-        dev.jspec.exec.Syscalls sys = new dev.jspec.exec.LinuxSyscalls();
+        dev.jspec.sys.Syscalls sys = new dev.jspec.sys.LinuxSyscalls();
         int[] pty = sys.openPty();
         sys.setWindowSize(pty[0], 33, 111);
         String slave = Files.readSymbolicLink(Path.of("/proc/self/fd/" + pty[1])).toString();

@@ -1,10 +1,10 @@
 package dev.jspec.it;
 
+import dev.jspec.util.Json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.jspec.plan.PlanCodec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +47,7 @@ class SeccompIT {
     }
 
     private static Jspec.Result run(String name, String processExtra, String seccomp, String script) throws IOException {
-        String process = "args: [sh, -c, " + PlanCodec.quote(script) + "]\ncwd: /\nenv: [PATH=/bin]\n" + processExtra;
+        String process = "args: [sh, -c, " + Json.quote(script) + "]\ncwd: /\nenv: [PATH=/bin]\n" + processExtra;
         Path bundle = TestBundles.write(work, name, TestBundles.config(name, process, TMP, "seccomp: " + seccomp));
         return Jspec.run("run", "--bundle", bundle.toString(), name);
     }
@@ -251,7 +251,7 @@ class SeccompIT {
             SeccompAgent.Notification n = (SeccompAgent.Notification) result[1];
 
             assertTrue(got.listener() >= 0, "the listener came with the state");
-            Map<?, ?> state = (Map<?, ?>) PlanCodec.parseJson(got.state());
+            Map<?, ?> state = (Map<?, ?>) Json.parse(got.state());
             assertEquals(List.of("seccompFd"), state.get("fds"), got.state());
             assertEquals("hello", state.get("metadata"), got.state());
             Map<?, ?> container = (Map<?, ?>) state.get("state");

@@ -3,8 +3,8 @@ package dev.jspec.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jspec.exec.LinuxSyscalls;
-import dev.jspec.exec.Syscalls;
+import dev.jspec.sys.LinuxSyscalls;
+import dev.jspec.sys.Syscalls;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

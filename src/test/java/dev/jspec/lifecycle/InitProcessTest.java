@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jspec.exec.LinuxSyscalls;
-import dev.jspec.exec.Syscalls;
+import dev.jspec.sys.LinuxSyscalls;
+import dev.jspec.sys.Syscalls;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jspec.exec.LinuxSyscalls;
-import dev.jspec.exec.Syscalls;
+import dev.jspec.sys.LinuxSyscalls;
+import dev.jspec.sys.Syscalls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -1,5 +1,6 @@
 package dev.jspec.plan;
 
+import dev.jspec.cgroup.CgroupLayout;
 import dev.jspec.spec.Spec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,12 +18,12 @@ public final class SpecFixture {
             "/opt/jspec/lib/jna.jar", "/opt/jspec/native/libjnidispatch.so", "/usr/lib/x86_64-linux-gnu/libc.so.6");
 
     /** These machines: v1 controllers beside an empty cgroup2 mount. */
-    public static final HostFacts HYBRID = new HostFacts(HostFacts.CgroupLayout.HYBRID, Map.of(
+    public static final HostFacts HYBRID = new HostFacts(CgroupLayout.HYBRID, Map.of(
             "cpu", "/sys/fs/cgroup/cpu", "cpuacct", "/sys/fs/cgroup/cpuacct", "cpuset", "/sys/fs/cgroup/cpuset",
             "memory", "/sys/fs/cgroup/memory", "devices", "/sys/fs/cgroup/devices", "freezer", "/sys/fs/cgroup/freezer",
             "blkio", "/sys/fs/cgroup/blkio", "pids", "/sys/fs/cgroup/pids"), "/sys/fs/cgroup/unified", INIT);
 
-    public static final HostFacts V2 = new HostFacts(HostFacts.CgroupLayout.V2, Map.of(), "/sys/fs/cgroup", INIT);
+    public static final HostFacts V2 = new HostFacts(CgroupLayout.V2, Map.of(), "/sys/fs/cgroup", INIT);
 
     public static PlanContext context() {
         return new PlanContext("test", BUNDLE, HYBRID);

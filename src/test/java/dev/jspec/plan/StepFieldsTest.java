@@ -1,5 +1,6 @@
 package dev.jspec.plan;
 
+import dev.jspec.util.Json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -66,7 +67,7 @@ class StepFieldsTest {
 
     private static void appendValue(StringBuilder b, Object v) {
         if (v instanceof String s) {
-            PlanCodec.writeString(b, s);
+            Json.writeString(b, s);
         } else if (v instanceof List<?> list) {
             b.append('[');
             for (int i = 0; i < list.size(); i++) {
@@ -91,7 +92,7 @@ class StepFieldsTest {
             assertTrue(StepFields.write(step, new StepFields.Out(written)),
                     type.getSimpleName() + " has no lines in StepFields.write");
             assertEquals(reflective(step), written.toString(), type.getSimpleName() + ": JSON differs from the record's");
-            Map<?, ?> fields = (Map<?, ?>) PlanCodec.parseJson("{\"call\":\"" + type.getSimpleName() + "\"" + written + "}");
+            Map<?, ?> fields = (Map<?, ?>) Json.parse("{\"call\":\"" + type.getSimpleName() + "\"" + written + "}");
             Step read = StepFields.read(type.getSimpleName(), fields);
             assertNotNull(read, type.getSimpleName() + " has no line in StepFields.read");
             assertEquals(step, read, type.getSimpleName() + " does not survive StepFields both ways");

@@ -1,5 +1,6 @@
 package dev.jspec.seccomp;
 
+import dev.jspec.spec.SeccompRule;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

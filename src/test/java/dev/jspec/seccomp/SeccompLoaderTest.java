@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jspec.exec.Errno;
-import dev.jspec.exec.SyscallException;
+import dev.jspec.sys.Errno;
+import dev.jspec.sys.SyscallException;
 import dev.jspec.plan.Step;
 import java.util.ArrayList;
 import java.util.List;

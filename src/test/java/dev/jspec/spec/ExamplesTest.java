@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jspec.cli.ExitCodes;
+import dev.jspec.util.ExitCodes;
 import dev.jspec.cli.Main;
 import java.io.PrintWriter;
 import java.io.StringWriter;

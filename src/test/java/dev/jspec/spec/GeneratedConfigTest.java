@@ -1,5 +1,6 @@
 package dev.jspec.spec;
 
+import dev.jspec.cgroup.CgroupLayout;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -83,11 +84,11 @@ class GeneratedConfigTest {
     }
 
     private static final List<HostFacts> HOSTS = List.of(
-            new HostFacts(HostFacts.CgroupLayout.HYBRID,
+            new HostFacts(CgroupLayout.HYBRID,
                     Map.of("memory", "/sys/fs/cgroup/memory", "cpu", "/sys/fs/cgroup/cpu", "pids", "/sys/fs/cgroup/pids",
                             "cpuset", "/sys/fs/cgroup/cpuset", "devices", "/sys/fs/cgroup/devices", "blkio", "/sys/fs/cgroup/blkio"),
                     "/sys/fs/cgroup/unified", List.of("/usr/bin/java", "Init")),
-            new HostFacts(HostFacts.CgroupLayout.V2, Map.of(), "/sys/fs/cgroup", List.of("/usr/bin/java", "Init")));
+            new HostFacts(CgroupLayout.V2, Map.of(), "/sys/fs/cgroup", List.of("/usr/bin/java", "Init")));
 
     /** True when the config bound; false when it failed properly; fails the test otherwise. */
     private static boolean check(String text, String name) {

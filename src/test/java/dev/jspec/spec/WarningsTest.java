@@ -1,5 +1,6 @@
 package dev.jspec.spec;
 
+import dev.jspec.cgroup.CgroupLayout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,7 +40,7 @@ class WarningsTest {
         assertEquals(15, w.column());
         assertTrue(w.toString().contains("warning: ambient capability CAP_KILL is not inheritable"), w.toString());
 
-        HostFacts host = new HostFacts(HostFacts.CgroupLayout.V2, Map.of(), "/sys/fs/cgroup", List.of("/java"));
+        HostFacts host = new HostFacts(CgroupLayout.V2, Map.of(), "/sys/fs/cgroup", List.of("/java"));
         List<Step> steps = Planner.plan(loaded.spec(), new PlanContext("w", bundle.toString(), host)).entries().stream()
                 .map(e -> e.step()).toList();
         assertTrue(steps.contains(new Step.AmbientRaise(List.of("CAP_CHOWN"))), steps.toString());

@@ -1,4 +1,4 @@
-package dev.jspec.exec;
+package dev.jspec.sys;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;

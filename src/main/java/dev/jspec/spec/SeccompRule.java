@@ -1,4 +1,4 @@
-package dev.jspec.seccomp;
+package dev.jspec.spec;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.jspec.exec;
+package dev.jspec.sys;
 
 /** A kernel call that failed: the call as written in the plan, and the errno it returned. */
 public final class SyscallException extends RuntimeException {

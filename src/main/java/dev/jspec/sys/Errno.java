@@ -1,4 +1,4 @@
-package dev.jspec.exec;
+package dev.jspec.sys;
 
 /** errno numbers as names and meanings (Linux, x86_64 and aarch64 agree on these). */
 public final class Errno {

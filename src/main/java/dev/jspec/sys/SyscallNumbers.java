@@ -1,4 +1,4 @@
-package dev.jspec.exec;
+package dev.jspec.sys;
 
 /**
  * Numbers of the system calls made through syscall(2), per architecture: those glibc has no

@@ -1,4 +1,4 @@
-package dev.jspec.cli;
+package dev.jspec.util;
 
 /** Every exit status jspec itself chooses, in one place. The container's own status passes through. */
 public final class ExitCodes {

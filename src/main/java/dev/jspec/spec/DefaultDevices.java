@@ -1,4 +1,4 @@
-package dev.jspec.plan;
+package dev.jspec.spec;
 
 import java.util.List;
 

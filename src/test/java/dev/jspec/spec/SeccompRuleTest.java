@@ -1,4 +1,4 @@
-package dev.jspec.seccomp;
+package dev.jspec.spec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

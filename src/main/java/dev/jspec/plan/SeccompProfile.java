@@ -1,6 +1,6 @@
-package dev.jspec.seccomp;
+package dev.jspec.plan;
 
-import dev.jspec.plan.Step;
+import dev.jspec.spec.SeccompRule;
 import dev.jspec.spec.Spec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,7 +22,7 @@ import java.util.Set;
  * </ul>
  *
  * System call names this kernel's libseccomp does not know are skipped when the filter is
- * loaded ({@link SeccompLoader}), since only the init's libseccomp can tell.
+ * loaded ({@code SeccompLoader}), since only the init's libseccomp can tell.
  */
 public final class SeccompProfile {
 

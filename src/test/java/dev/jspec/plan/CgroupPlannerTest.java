@@ -1,11 +1,9 @@
-package dev.jspec.cgroup;
+package dev.jspec.plan;
 
+import dev.jspec.cgroup.CgroupLayout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jspec.plan.HostFacts;
-import dev.jspec.plan.SpecFixture;
-import dev.jspec.plan.Step;
 import dev.jspec.spec.Spec;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +23,7 @@ class CgroupPlannerTest {
 
     @Test
     void v1MakesEveryLevelInEveryHierarchyAndSeedsCpusetLevels() {
-        HostFacts host = new HostFacts(HostFacts.CgroupLayout.V1, Map.of(
+        HostFacts host = new HostFacts(CgroupLayout.V1, Map.of(
                 "cpu", "/cg/cpu,cpuacct", "cpuacct", "/cg/cpu,cpuacct", "cpuset", "/cg/cpuset", "pids", "/cg/pids"),
                 null, SpecFixture.INIT);
         SpecFixture f = SpecFixture.container();

@@ -1,4 +1,4 @@
-package dev.jspec.exec;
+package dev.jspec.sys;
 
 import java.util.List;
 import java.util.Map;
