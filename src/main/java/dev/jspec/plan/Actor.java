@@ -4,6 +4,6 @@ package dev.jspec.plan;
 public enum Actor {
     /** The jspec JVM the user started: cgroups, namespaces for the child, spawning, waiting. */
     PARENT,
-    /** The container's init ({@code jspec init}): PID 1 inside the new namespaces until it execs. */
+    /** The container's init ({@code dev.jspec.init.InitMain}): PID 1 inside the new namespaces until it execs. */
     INIT
 }

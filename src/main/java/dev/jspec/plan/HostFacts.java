@@ -14,7 +14,7 @@ import java.util.Set;
  * @param cgroupV1Mounts v1 controller name to its mount point, e.g. memory to /sys/fs/cgroup/memory
  *     (co-mounted controllers map to the same directory); empty on pure v2
  * @param cgroupV2Mount the cgroup2 mount point, or null when there is none
- * @param initCommand argv that starts {@code jspec init} (the java binary, its flags, the class)
+ * @param initCommand argv that starts the init (the java binary, its flags, {@code dev.jspec.init.InitMain})
  * @param lsms the Linux security modules active on the host that can label a process, as the
  *     kernel names them ({@link #APPARMOR}, {@link #SELINUX}); the executors' {@code LsmProbe} finds them
  * @param initFiles the host's files and directories the init maps or holds open (the JDK, the
