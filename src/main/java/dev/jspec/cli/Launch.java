@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
 
 /**
@@ -221,9 +222,21 @@ final class Launch {
     /** Written whole or not at all: a reader (conmon, the shim) never sees half a pid. */
     static void writePidFile(Path file, int pid) throws IOException {
         Path abs = file.toAbsolutePath();
-        Path tmp = abs.resolveSibling("." + abs.getFileName() + ".jspec-tmp");
-        Files.writeString(tmp, Integer.toString(pid));
-        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        // The temporary name is created exclusively (O_EXCL, which follows no link): whoever
+        // can write in the pid file's directory could have planted a link at that name to
+        // make jspec write through it. What is there already (a leftover, a planted link) is
+        // removed, not followed; rename(2) then replaces the pid file itself, never a target.
+        Path tmp = abs.resolveSibling("." + abs.getFileName() + "." + ProcessHandle.current().pid() + ".jspec-tmp");
+        Files.deleteIfExists(tmp);
+        try (var out = Files.newByteChannel(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            out.write(java.nio.ByteBuffer.wrap(Integer.toString(pid).getBytes(StandardCharsets.US_ASCII)));
+        }
+        try {
+            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
     }
 
     private ContainerState state(String status, InitProcess init, CgroupCleanup cgroups, Map<String, Long> inodes) {
