@@ -375,7 +375,7 @@ public final class ConfigReader {
             }
             return value.bitLength() < 64 ? JSON.numberNode(value.longValue()) : JSON.numberNode(value);
         } else if (tag.equals(Tag.FLOAT)) {
-            String lower = text.toLowerCase();
+            String lower = text.toLowerCase(java.util.Locale.ROOT);
             if (lower.endsWith(".inf") || lower.equals(".nan")) {
                 problems.add(at(scalar.getStartMark(), path, text + " is not a number a config can hold; use a finite number"));
                 return JSON.nullNode();

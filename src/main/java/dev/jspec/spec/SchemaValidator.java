@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -296,7 +297,7 @@ public final class SchemaValidator {
                     ? name() + " has no value (null); it must be " + article(expected)
                     : show() + " is " + article(jsonType(value)) + "; " + name() + " must be " + article(expected);
             if ("boolean".equals(expected) && value != null && value.isString()
-                    && Set.of("yes", "no", "on", "off", "y", "n").contains(value.stringValue().toLowerCase())) {
+                    && Set.of("yes", "no", "on", "off", "y", "n").contains(value.stringValue().toLowerCase(Locale.ROOT))) {
                 message += " (YAML 1.2 reads " + value.stringValue() + " as a string: write true or false)";
             }
             return message;

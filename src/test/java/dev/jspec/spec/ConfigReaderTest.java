@@ -169,6 +169,18 @@ class ConfigReaderTest {
     }
 
     @Test
+    void refusesInfinityWhateverTheDefaultLocale() {
+        // Turkish lower-cases "I" to a dotless "ı": a locale-sensitive ".INF" check let it through.
+        java.util.Locale before = java.util.Locale.getDefault();
+        java.util.Locale.setDefault(java.util.Locale.forLanguageTag("tr-TR"));
+        try {
+            assertTrue(only("a: .INF\n").contains("not a number a config can hold"));
+        } finally {
+            java.util.Locale.setDefault(before);
+        }
+    }
+
+    @Test
     void readsAnOciConfigJsonThroughTheSamePath() throws Exception {
         ConfigReader.Parsed p = parse("{\n  \"ociVersion\": \"1.0.2\",\n  \"process\": {\"args\": [\"sh\"], \"cwd\": \"/\"}\n}\n");
         assertEquals("sh", p.tree().at("/process/args/0").stringValue());
