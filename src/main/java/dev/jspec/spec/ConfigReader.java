@@ -150,6 +150,7 @@ public final class ConfigReader {
      * every string jspec hands the kernel ends at its first NUL, so the value would silently
      * be cut short. Reported at the escape when it can be found, else at the string.
      */
+    @SuppressWarnings("IncrementInForLoopAndHeader") // an escape skips the character it escapes
     private void refuseNul(ScalarNode scalar, SpecPath path, String what) {
         Location at = location(scalar.getStartMark());
         Optional<Mark> start = scalar.getStartMark();

@@ -109,7 +109,7 @@ class ConfigReaderTest {
 
     @Test
     void skipsAUtf8ByteOrderMark() throws Exception {
-        byte[] bom = ("\uFEFFociVersion: 1.2.0\n").getBytes(StandardCharsets.UTF_8);
+        byte[] bom = "\uFEFFociVersion: 1.2.0\n".getBytes(StandardCharsets.UTF_8);
         assertEquals("1.2.0", ConfigReader.parse(bom, "c.yaml").tree().get("ociVersion").stringValue());
     }
 
