@@ -3,6 +3,7 @@ package dev.jspec.cli;
 import dev.jspec.util.ExitCodes;
 import dev.jspec.lifecycle.StateStore;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,10 +57,10 @@ public final class Main implements Runnable {
     static Path stateRoot = Path.of(StateStore.DEFAULT_ROOT);
 
     /** The standard error writer of the command line being run, which copies lines to --log. */
-    private static LogTee log = new LogTee(new PrintWriter(System.err, true));
+    private static LogTee log = new LogTee(new PrintWriter(System.err, true, StandardCharsets.UTF_8));
 
     /** The writers of the command line being run: picocli's getOut/getErr, or the fast path's. */
-    private static PrintWriter out = new PrintWriter(System.out, true);
+    private static PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
 
     private static PrintWriter err = new PrintWriter(log, true);
 
@@ -123,7 +124,7 @@ public final class Main implements Runnable {
      * writers picocli hands it (getOut/getErr), never System.out/err, so tests capture all of it.
      */
     public static int execute(String... args) {
-        return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+        return execute(new PrintWriter(System.out, true, StandardCharsets.UTF_8), new PrintWriter(System.err, true, StandardCharsets.UTF_8), args);
     }
 
     /** As {@link #execute(String...)}, with standard output and error redirected (tests capture them). */

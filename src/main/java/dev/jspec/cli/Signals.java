@@ -72,6 +72,7 @@ final class Signals {
         }
 
         /** {@code Signal.handle(new Signal(name), s -> handler.accept(s.getNumber()))}; IllegalArgumentException when reserved. */
+        @SuppressWarnings("ReferenceEquality") // a proxy is equal only to itself
         static void handle(String name, java.util.function.IntConsumer handler) {
             Object handlerProxy = Proxy.newProxyInstance(Signals.class.getClassLoader(), new Class<?>[] {HANDLER},
                     (proxy, method, args) -> switch (method.getName()) {

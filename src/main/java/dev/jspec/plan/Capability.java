@@ -52,6 +52,7 @@ public enum Capability {
     CAP_CHECKPOINT_RESTORE;
 
     /** The kernel's number for this capability (CAP_CHOWN is 0, CAP_CHECKPOINT_RESTORE 40). */
+    @SuppressWarnings("EnumOrdinal") // the declaration order is the kernel's numbering
     public int number() {
         return ordinal();
     }
@@ -74,7 +75,7 @@ public enum Capability {
 
     /** The kernel's number for a capability name the schema accepted, e.g. 5 for {@code CAP_KILL}. */
     public static int numberOf(String name) {
-        return valueOf(name).ordinal();
+        return valueOf(name).number();
     }
 
     /** The bit mask of a set of capability names, as capset(2) takes it. */

@@ -17,6 +17,7 @@ public record Plan(List<Entry> entries) {
     }
 
     /** The 1-based number of an entry, as printed by {@code jspec plan} and in errors. */
+    @SuppressWarnings("ReferenceEquality") // this entry, not an equal one elsewhere in the plan
     public int numberOf(Entry entry) {
         for (int i = 0; i < entries.size(); i++) {
             if (entries.get(i) == entry) {

@@ -99,7 +99,7 @@ public final class PlanCodec {
         }
     }
 
-    private static Object convert(Object v, Type target) {
+    static Object convert(Object v, Type target) {
         if (target instanceof ParameterizedType pt && pt.getRawType() == List.class) {
             if (v == null) {
                 return List.of();
@@ -111,10 +111,10 @@ public final class PlanCodec {
             return List.copyOf(out);
         }
         if (target == int.class || target == Integer.class) {
-            return v == null ? (target == int.class ? 0 : null) : (int) ((Number) v).longValue();
+            return v == null ? (target == int.class ? (Object) 0 : null) : (Object) (int) ((Number) v).longValue();
         }
         if (target == long.class || target == Long.class) {
-            return v == null ? (target == long.class ? 0L : null) : ((Number) v).longValue();
+            return v == null ? (target == long.class ? (Object) 0L : null) : (Object) ((Number) v).longValue();
         }
         if (target == boolean.class || target == Boolean.class) {
             return v == null ? (target == boolean.class ? false : null) : v;

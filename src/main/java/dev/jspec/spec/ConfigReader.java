@@ -150,6 +150,7 @@ public final class ConfigReader {
      * every string jspec hands the kernel ends at its first NUL, so the value would silently
      * be cut short. Reported at the escape when it can be found, else at the string.
      */
+    @SuppressWarnings("IncrementInForLoopAndHeader") // an escape skips the character it escapes
     private void refuseNul(ScalarNode scalar, SpecPath path, String what) {
         Location at = location(scalar.getStartMark());
         Optional<Mark> start = scalar.getStartMark();
@@ -375,7 +376,7 @@ public final class ConfigReader {
             }
             return value.bitLength() < 64 ? JSON.numberNode(value.longValue()) : JSON.numberNode(value);
         } else if (tag.equals(Tag.FLOAT)) {
-            String lower = text.toLowerCase();
+            String lower = text.toLowerCase(java.util.Locale.ROOT);
             if (lower.endsWith(".inf") || lower.equals(".nan")) {
                 problems.add(at(scalar.getStartMark(), path, text + " is not a number a config can hold; use a finite number"));
                 return JSON.nullNode();

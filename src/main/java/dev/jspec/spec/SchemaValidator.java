@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -148,7 +149,7 @@ public final class SchemaValidator {
                 alternatives.computeIfAbsent(evaluation.substring(0, branch) + " @ " + error.getInstanceLocation(),
                         k -> new ArrayList<>()).add(error);
             } else {
-                Translation t = new Translation(error, tree, sourceMap, file, leadingZeroIntegers);
+                Translation t = new Translation(error, sourceMap, file, leadingZeroIntegers);
                 Diagnostic d = t.diagnostic();
                 out.add(d);
                 UnknownKey u = t.unknownKey(d);
@@ -158,7 +159,7 @@ public final class SchemaValidator {
             }
         }
         for (List<Error> group : alternatives.values()) {
-            out.addAll(pickAlternative(group, tree, sourceMap, file, leadingZeroIntegers));
+            out.addAll(pickAlternative(group, sourceMap, file, leadingZeroIntegers));
         }
         return out;
     }
@@ -175,7 +176,7 @@ public final class SchemaValidator {
      * When no branch of an anyOf/oneOf matched, report the branch the value was evidently
      * meant for (the one whose type it has), or else one line naming what was expected.
      */
-    private List<Diagnostic> pickAlternative(List<Error> group, JsonNode tree, SourceMap sourceMap, String file, Set<String> zeros) {
+    private List<Diagnostic> pickAlternative(List<Error> group, SourceMap sourceMap, String file, Set<String> zeros) {
         Map<String, List<Error>> byBranch = new TreeMap<>();
         for (Error e : group) {
             String evaluation = e.getEvaluationPath().toString();
@@ -189,10 +190,10 @@ public final class SchemaValidator {
                 .min((a, b) -> Integer.compare(a.size(), b.size()))
                 .orElse(null);
         if (typed != null) {
-            return typed.stream().map(e -> new Translation(e, tree, sourceMap, file, zeros).diagnostic()).toList();
+            return typed.stream().map(e -> new Translation(e, sourceMap, file, zeros).diagnostic()).toList();
         }
         Error first = group.getFirst();
-        Translation t = new Translation(first, tree, sourceMap, file, zeros);
+        Translation t = new Translation(first, sourceMap, file, zeros);
         JsonNode alternativesOwner = schemaAt(first.getSchemaLocation().getFragment(), "anyOf", "oneOf");
         String expected = alternativesOwner != null && alternativesOwner.has("description")
                 ? lowerFirst(alternativesOwner.get("description").stringValue()).replaceAll("\\.$", "")
@@ -202,7 +203,7 @@ public final class SchemaValidator {
         return List.of(t.at(t.valueLocation(), t.show() + " is " + article(jsonType(first.getInstanceNode())) + "; expected " + expected));
     }
 
-    /** The schema node that holds the {@code keyword} nearest the end of {@code fragment}. */
+    /** The schema node that holds the one of {@code keywords} nearest the end of {@code fragment}. */
     private JsonNode schemaAt(NodePath fragment, String... keywords) {
         int cut = -1;
         for (int i = fragment.getNameCount() - 1; i >= 0 && cut < 0; i--) {
@@ -233,7 +234,7 @@ public final class SchemaValidator {
         private final String file;
         private final Set<String> zeros;
 
-        Translation(Error error, JsonNode tree, SourceMap sourceMap, String file, Set<String> zeros) {
+        Translation(Error error, SourceMap sourceMap, String file, Set<String> zeros) {
             this.error = error;
             this.path = toSpecPath(error.getInstanceLocation());
             this.sourceMap = sourceMap;
@@ -296,7 +297,7 @@ public final class SchemaValidator {
                     ? name() + " has no value (null); it must be " + article(expected)
                     : show() + " is " + article(jsonType(value)) + "; " + name() + " must be " + article(expected);
             if ("boolean".equals(expected) && value != null && value.isString()
-                    && Set.of("yes", "no", "on", "off", "y", "n").contains(value.stringValue().toLowerCase())) {
+                    && Set.of("yes", "no", "on", "off", "y", "n").contains(value.stringValue().toLowerCase(Locale.ROOT))) {
                 message += " (YAML 1.2 reads " + value.stringValue() + " as a string: write true or false)";
             }
             return message;

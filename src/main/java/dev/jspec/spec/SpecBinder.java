@@ -172,7 +172,7 @@ public final class SpecBinder {
 
     private static Boolean boolOrNull(JsonNode object, String key) {
         JsonNode v = object.get(key);
-        return v == null || v.isNull() ? null : v.booleanValue();
+        return (v == null || v.isNull()) ? null : v.booleanValue();
     }
 
     /** A uint64 (or any integer) as its low 64 bits: 2^64-1 is -1L. Absent is 0. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -77,10 +78,10 @@ class InitProtocolTest {
 
     @Test
     void aLineOutsideTheProtocolIsRefused() {
-        sys.writeAll(status[1], "X 1\n".getBytes());
+        sys.writeAll(status[1], "X 1\n".getBytes(StandardCharsets.UTF_8));
         StepFailure f = assertThrows(StepFailure.class, parent::next);
         assertTrue(f.getMessage().contains("unexpected: X 1"), f.getMessage());
-        sys.writeAll(status[1], "E notanumber x\n".getBytes());
+        sys.writeAll(status[1], "E notanumber x\n".getBytes(StandardCharsets.UTF_8));
         assertThrows(StepFailure.class, parent::next);
     }
 

@@ -66,7 +66,7 @@ final class Engines {
         if (!Jspec.canRun(context, why)) {
             return false;
         }
-        Result help = run(List.of(runtime.toString(), "create", "--help"), Map.of(), Duration.ofSeconds(120));
+        Result help = run(List.of(runtime.toString(), "create", "--help"), Map.of(), Duration.ofMinutes(2));
         if (help.exit() != 0 || !CREATE_HELP.matcher(help.out()).find()) {
             return Jspec.skip(context, runtime + " has no create command");
         }
@@ -307,6 +307,7 @@ final class Engines {
         int[] pty = sys.openPty();
         sys.setWindowSize(pty[0], 33, 111);
         String slave = Files.readSymbolicLink(Path.of("/proc/self/fd/" + pty[1])).toString();
+        @SuppressWarnings("JdkObsolete") // the reader thread appends while the test reads
         StringBuffer screen = new StringBuffer();
         Thread reader = new Thread(() -> {
             byte[] buf = new byte[4096];

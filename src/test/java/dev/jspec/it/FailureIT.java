@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
@@ -86,7 +87,7 @@ class FailureIT {
         Path bundle = TestBundles.write(work, "dup",
                 TestBundles.config("dup", "args: [sh, -c, 'echo ready; sleep 5']\ncwd: /\nenv: [PATH=/bin]", "", ""));
         Process first = Jspec.start("run", "--bundle", bundle.toString(), "dup");
-        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(first.getInputStream()))) {
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(first.getInputStream(), StandardCharsets.UTF_8))) {
             assertEquals("ready", out.readLine());
             Jspec.Result second = Jspec.run("run", "--bundle", bundle.toString(), "dup");
             assertEquals(125, second.exit(), second.toString());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -194,7 +195,7 @@ class HostileImageIT {
         List<String> cmd = Jspec.command("run", "--root", Jspec.STATE_ROOT.toString(), "--bundle", bundle.toString(), "cwd");
         String shell = "exec 7<" + victim + "; exec " + String.join(" ", cmd.stream().map(a -> "'" + a + "'").toList());
         Process p = new ProcessBuilder("sh", "-c", shell).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertFalse(out.contains("host secret"), out);
         assertEquals(125, p.exitValue(), out);
@@ -221,7 +222,7 @@ class HostileImageIT {
         String shell = "exec 3<" + work.resolve("three.txt") + " 4<" + work.resolve("four.txt") + " 5<" + victim.resolve("secret.txt")
                 + "; exec " + String.join(" ", cmd.stream().map(a -> "'" + a + "'").toList());
         Process p = new ProcessBuilder("sh", "-c", shell).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);
         assertEquals("fd three\nfd four\nfd 5 closed\n", out);

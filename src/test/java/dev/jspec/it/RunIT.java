@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,7 +90,7 @@ class RunIT {
                 "args: [sh, -c, 'trap \"exit 42\" TERM; echo ready; while true; do sleep 0.05; done']\ncwd: /\nenv: [PATH=/bin]",
                 "", ""));
         Process p = Jspec.start("run", "--bundle", bundle.toString(), "sigterm");
-        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             assertEquals("ready", out.readLine());
             p.toHandle().destroy(); // SIGTERM to jspec
             assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS));
@@ -115,7 +116,7 @@ class RunIT {
                 "args: [sh, -c, 'echo ready; while true; do sleep 0.05; done']\ncwd: /\nenv: [PATH=/bin]", "", ""));
         Path pidFile = work.resolve("sigkill.pid");
         Process p = Jspec.start("run", "--pid-file", pidFile.toString(), "--bundle", bundle.toString(), "sigkill");
-        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             assertEquals("ready", out.readLine());
             long pid = Long.parseLong(Files.readString(pidFile).strip());
             ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // SIGKILL to the container's init

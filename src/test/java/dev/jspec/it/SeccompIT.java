@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -84,7 +85,7 @@ class SeccompIT {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_KILL", "SCMP_ACT_TRAP"})
     void killingActionsEndTheCallerBySigsys(String action) throws IOException {
-        Jspec.Result r = run("sc-" + action.substring(9).toLowerCase().replace('_', '-'), true, onMkdir("action: " + action),
+        Jspec.Result r = run("sc-" + action.substring(9).toLowerCase(Locale.ROOT).replace('_', '-'), true, onMkdir("action: " + action),
                 "(mkdir /tmp/d); echo \"status $?\"; test -d /tmp/d || echo \"no directory\"");
         assertEquals(0, r.exit(), r.toString());
         assertEquals("status 159\nno directory\n", r.out(), r.toString());
@@ -130,7 +131,7 @@ class SeccompIT {
         "SCMP_CMP_MASKED_EQ, 7, 7, 23",
     })
     void everyComparisonSelectsTheCallsItShould(String op, long value, long valueTwo, String denied) throws IOException {
-        String name = "sc-" + op.substring(9).toLowerCase().replace('_', '-') + "-" + value + "-" + valueTwo;
+        String name = "sc-" + op.substring(9).toLowerCase(Locale.ROOT).replace('_', '-') + "-" + value + "-" + valueTwo;
         Jspec.Result r = run(name, true, "{defaultAction: SCMP_ACT_ALLOW, syscalls: [{names: [kill], action: SCMP_ACT_ERRNO,"
                 + " args: [{index: 1, value: " + value + ", valueTwo: " + valueTwo + ", op: " + op + "}]}]}", SIGNALS);
         assertEquals(0, r.exit(), r.toString());

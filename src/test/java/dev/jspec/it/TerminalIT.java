@@ -38,6 +38,7 @@ class TerminalIT {
         int[] pty = sys.openPty();
         sys.setWindowSize(pty[0], 33, 111);
         String slave = Files.readSymbolicLink(Path.of("/proc/self/fd/" + pty[1])).toString();
+        @SuppressWarnings("JdkObsolete") // the reader thread appends while the test reads
         StringBuffer screen = new StringBuffer();
         Thread reader = new Thread(() -> {
             byte[] buf = new byte[4096];

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jspec.sys.LinuxSyscalls;
 import dev.jspec.sys.Syscalls;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -57,7 +58,7 @@ class InitProcessTest {
         // sleep 0 exits at once; the sleep 30 its shell execs never reaps it, so it stays a zombie.
         Process sh = new ProcessBuilder("sh", "-c", "sleep 0 & echo $!; exec sleep 30").start();
         try {
-            int zombie = Integer.parseInt(new java.io.BufferedReader(new java.io.InputStreamReader(sh.getInputStream())).readLine().strip());
+            int zombie = Integer.parseInt(new java.io.BufferedReader(new java.io.InputStreamReader(sh.getInputStream(), StandardCharsets.UTF_8)).readLine().strip());
             InitProcess child = InitProcess.of(sys, zombie);
             for (int i = 0; i < 100 && !InitProcess.state(sys.readFile("/proc/" + zombie + "/stat")).equals("Z"); i++) {
                 Thread.sleep(10);

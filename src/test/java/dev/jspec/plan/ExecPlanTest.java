@@ -43,9 +43,9 @@ class ExecPlanTest {
         f.resources = SpecFixture.fullResources();
         for (Plan.Entry e : execPlan(f).entries()) {
             Step s = e.step();
-            assertTrue(!(s instanceof Step.CgroupMkdir || s instanceof Step.CgroupWrite || s instanceof Step.Unshare && e.actor() == Actor.INIT
+            assertTrue(!(s instanceof Step.CgroupMkdir || s instanceof Step.CgroupWrite || (s instanceof Step.Unshare && e.actor() == Actor.INIT)
                     || s instanceof Step.PivotRoot || s instanceof Step.MaskPath || s instanceof Step.Sethostname
-                    || s instanceof Step.Mount && e.actor() == Actor.INIT || s instanceof Step.AwaitStart), "exec made " + s);
+                    || (s instanceof Step.Mount && e.actor() == Actor.INIT) || s instanceof Step.AwaitStart), "exec made " + s);
         }
     }
 

@@ -98,6 +98,7 @@ class GoldenPlanTest {
         return out;
     }
 
+    @SuppressWarnings("StreamResourceLeak") // the caller closes it
     private static DirectoryStream<Path> directoryStream(Path dir) throws IOException {
         return Files.isDirectory(dir) ? Files.newDirectoryStream(dir, Files::isDirectory) : new DirectoryStream<>() {
             @Override

@@ -352,10 +352,6 @@ class PlannerTest {
         assertEquals(Planner.plan(f.build(), SpecFixture.context()), Planner.plan(f.build(), SpecFixture.context()));
     }
 
-    private static int indexOf(List<Step> steps, Step step) {
-        return steps.indexOf(step);
-    }
-
     @Test
     void aCgroupMountOnV1BindsEachHierarchysOwnDirectoryUnderATmpfs() {
         Plan plan = plan(SpecFixture.container().mount("/sys/fs/cgroup", "cgroup", "cgroup", "nosuid", "nodev", "noexec", "ro"));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,7 +64,7 @@ class ConfigFileTest {
     @Test
     void aRegularFileIsReadThroughTheNonBlockingOpen(@TempDir Path dir) throws Exception {
         Path config = Files.writeString(dir.resolve("c.yaml"), "ociVersion: 1.2.0\n");
-        assertEquals("ociVersion: 1.2.0\n", new String(ConfigFile.read(config, 100)));
-        assertEquals("ociV", new String(ConfigFile.read(config, 4)));
+        assertEquals("ociVersion: 1.2.0\n", new String(ConfigFile.read(config, 100), StandardCharsets.UTF_8));
+        assertEquals("ociV", new String(ConfigFile.read(config, 4), StandardCharsets.UTF_8));
     }
 }

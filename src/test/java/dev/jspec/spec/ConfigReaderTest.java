@@ -109,7 +109,7 @@ class ConfigReaderTest {
 
     @Test
     void skipsAUtf8ByteOrderMark() throws Exception {
-        byte[] bom = ("\uFEFFociVersion: 1.2.0\n").getBytes(StandardCharsets.UTF_8);
+        byte[] bom = "\uFEFFociVersion: 1.2.0\n".getBytes(StandardCharsets.UTF_8);
         assertEquals("1.2.0", ConfigReader.parse(bom, "c.yaml").tree().get("ociVersion").stringValue());
     }
 
@@ -166,6 +166,18 @@ class ConfigReaderTest {
     void refusesInfinityAndCustomTags() {
         assertTrue(only("a: .inf\n").contains("not a number a config can hold"));
         assertTrue(only("a: !secret x\n").contains("YAML tag !secret is not supported"));
+    }
+
+    @Test
+    void refusesInfinityWhateverTheDefaultLocale() {
+        // Turkish lower-cases "I" to a dotless "ı": a locale-sensitive ".INF" check let it through.
+        java.util.Locale before = java.util.Locale.getDefault();
+        java.util.Locale.setDefault(java.util.Locale.forLanguageTag("tr-TR"));
+        try {
+            assertTrue(only("a: .INF\n").contains("not a number a config can hold"));
+        } finally {
+            java.util.Locale.setDefault(before);
+        }
     }
 
     @Test
