@@ -123,8 +123,7 @@ public final class InitExecutor {
             try {
                 execute(e.step());
             } catch (SyscallException ex) {
-                throw toldStart(new StepFailure(i + 1, StepText.call(e.step()), Errno.describe(ex.errno()) + " from " + ex.call()
-                        + hint(e.step(), ex), ExitCodes.START_FAILED, ex));
+                throw toldStart(StepFailure.ofCall(i + 1, StepText.call(e.step()), ex, hint(e.step(), ex)));
             } catch (UnsafeContainer | ThreadsNotCleared | HookRunner.Failed ex) {
                 throw toldStart(new StepFailure(i + 1, StepText.call(e.step()), ex.getMessage(), ExitCodes.START_FAILED, ex));
             } catch (ProgramNotRunnable ex) {
@@ -678,7 +677,7 @@ public final class InitExecutor {
     private StepFailure toldStart(StepFailure f) {
         if (startFifo >= 0) {
             try {
-                sys.writeAll(startFifo, (f.getMessage().replace('\n', ' ') + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                sys.writeAll(startFifo, (InitProtocol.oneLine(f.getMessage()) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
             } catch (RuntimeException ignored) {
                 // start is gone; the container's stderr still gets the message.
             }
@@ -744,13 +743,21 @@ public final class InitExecutor {
         return DEFAULT_PATH;
     }
 
+    /** Whether the call that failed was the open of a bind source on the host (see ContainerRoot#openSource), which is not there. */
+    private boolean hostSourceMissing(String source, SyscallException ex) {
+        return ex.errno() == Errno.ENOENT && source != null && ex.call().contains(source)
+                && (root == null || !source.startsWith(root.hostPath() + "/"));
+    }
+
     /** Why a step's errno happened, where the kernel's word alone does not say. */
-    private static String hint(Step step, SyscallException ex) {
+    private String hint(Step step, SyscallException ex) {
         int errno = ex.errno();
         return switch (step) {
             case Step.PivotRoot s when errno == Errno.EINVAL -> " (the root is not a mount point, or a mount it sits on is shared)";
-            case Step.Mount s when errno == Errno.ENOENT && s.source() != null && ex.call().contains("\"" + s.source() + "\"") ->
+            case Step.Mount s when s.flags().contains("MS_BIND") && hostSourceMissing(s.source(), ex) ->
                     " (the source " + s.source() + " does not exist on the host)";
+            case Step.CreateMountPoint s when hostSourceMissing(s.bindSource(), ex) ->
+                    " (the source " + s.bindSource() + " does not exist on the host)";
             case Step.Mount s when errno == Errno.ELOOP ->
                     " (a path in the container goes through a /proc magic link)";
             case Step.Mount s when errno == Errno.ENODEV -> " (the kernel does not know filesystem type " + s.fstype() + ")";

@@ -124,6 +124,24 @@ public final class InitProtocol {
         }
     }
 
+    /**
+     * The message with every control character (a newline in a path or in a kernel's log
+     * would end the line early) made a space: what a status line or the user's one line carries.
+     */
+    public static String oneLine(String message) {
+        StringBuilder b = null;
+        for (int i = 0; i < message.length(); i++) {
+            char c = message.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                if (b == null) {
+                    b = new StringBuilder(message);
+                }
+                b.setCharAt(i, ' ');
+            }
+        }
+        return b == null ? message : b.toString();
+    }
+
     /** The init's ends: it reads the plan and go-aheads, and writes its status. */
     public static final class InitEnd {
         private final Syscalls sys;
@@ -186,7 +204,7 @@ public final class InitProtocol {
          */
         public boolean fail(int code, String message) {
             try {
-                sys.writeAll(statusWrite, ("E " + code + " " + message.replace('\n', ' ') + "\n").getBytes(StandardCharsets.UTF_8));
+                sys.writeAll(statusWrite, ("E " + code + " " + oneLine(message) + "\n").getBytes(StandardCharsets.UTF_8));
                 return true;
             } catch (RuntimeException e) {
                 return false;

@@ -99,8 +99,7 @@ public final class ParentExecutor {
             if (entries.get(i).step() instanceof Step.CgroupMkdir s && planned.containerDirs().contains(s.dir())
                     && sys.kind(s.dir(), false) != Syscalls.FileKind.MISSING) {
                 SyscallException exists = new SyscallException("mkdir(\"" + s.dir() + "\")", Errno.EEXIST);
-                throw new StepFailure(i + 1, StepText.call(s), Errno.describe(Errno.EEXIST) + hint(s, exists),
-                        ExitCodes.START_FAILED, exists);
+                throw StepFailure.ofCall(i + 1, StepText.call(s), exists, hint(s, exists));
             }
         }
     }
@@ -181,8 +180,7 @@ public final class ParentExecutor {
             try {
                 execute(e.step());
             } catch (SyscallException ex) {
-                throw new StepFailure(i + 1, StepText.call(e.step()), Errno.describe(ex.errno()) + hint(e.step(), ex),
-                        ExitCodes.START_FAILED, ex);
+                throw StepFailure.ofCall(i + 1, StepText.call(e.step()), ex, hint(e.step(), ex));
             } catch (HookRunner.Failed ex) {
                 throw new StepFailure(i + 1, StepText.call(e.step()), ex.getMessage(), ExitCodes.START_FAILED, ex);
             }

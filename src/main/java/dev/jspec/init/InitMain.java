@@ -39,7 +39,8 @@ public final class InitMain {
         "dev.jspec.exec.InitExecutor$ProgramNotRunnable", "dev.jspec.exec.InitExecutor$UnsafeContainer",
         "dev.jspec.exec.InitExecutor$ThreadsNotCleared", "dev.jspec.exec.ContainerRoot", "dev.jspec.exec.ContainerRoot$Parent",
         "dev.jspec.sys.Syscalls$FileInfo", "dev.jspec.exec.Rlimits", "dev.jspec.sys.MountFlags",
-        "dev.jspec.exec.Namespaces", "dev.jspec.sys.Errno", "dev.jspec.sys.SyscallException",
+        "dev.jspec.exec.Namespaces", "dev.jspec.sys.Errno", "dev.jspec.sys.SyscallException", "dev.jspec.sys.CallText",
+        "dev.jspec.sys.Structs", "dev.jspec.sys.ScmRights", "dev.jspec.sys.ThreadStatuses",
         "dev.jspec.exec.StepFailure", "dev.jspec.sys.Syscalls$FileKind", "dev.jspec.plan.Capability",
         "dev.jspec.plan.StepText", "dev.jspec.util.ExitCodes", "com.sun.jna.LastErrorException", "com.sun.jna.Memory",
         "com.sun.jna.StringArray"
@@ -177,7 +178,7 @@ public final class InitMain {
     private static void report(Syscalls sys, int code, String message) {
         if (!new InitProtocol.InitEnd(sys, FDS).fail(code, message)) {
             try {
-                sys.writeAll(2, ("jspec: " + message.replace('\n', ' ') + "\n").getBytes(StandardCharsets.UTF_8));
+                sys.writeAll(2, ("jspec: " + InitProtocol.oneLine(message) + "\n").getBytes(StandardCharsets.UTF_8));
             } catch (RuntimeException ignored) {
                 // Nowhere left to say it: the exit status is all there is.
             }

@@ -54,6 +54,29 @@ public final class MountFlags {
 
     private MountFlags() {}
 
+    /** mount(2)'s flags as their names, lowest bit first ({@code MS_NOSUID|MS_NODEV}), any unknown bits in hex; "0" for none. */
+    public static String mountNames(long flags) {
+        StringBuilder b = new StringBuilder();
+        long left = flags;
+        for (int bit = 0; bit < 64 && left != 0; bit++) {
+            long v = 1L << bit;
+            if ((left & v) == 0) {
+                continue;
+            }
+            for (Map.Entry<String, Long> e : BITS.entrySet()) {
+                if (e.getValue() == v && e.getKey().startsWith("MS_")) {
+                    b.append(b.isEmpty() ? "" : "|").append(e.getKey());
+                    left &= ~v;
+                    break;
+                }
+            }
+        }
+        if (left != 0) {
+            b.append(b.isEmpty() ? "" : "|").append("0x").append(Long.toHexString(left));
+        }
+        return b.isEmpty() ? "0" : b.toString();
+    }
+
     public static long bits(List<String> names) {
         long v = 0;
         for (String n : names) {

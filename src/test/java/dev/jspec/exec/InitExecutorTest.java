@@ -62,8 +62,8 @@ class InitExecutorTest {
         RecordingSyscalls sys = withRoot().failOn("pivot_root", Errno.EINVAL);
         Plan plan = initPlan(new Step.OpenRoot("/r"), new Step.PivotRoot("/r"));
         StepFailure f = assertThrows(StepFailure.class, () -> new InitExecutor(sys).run(plan));
-        assertEquals("step 3 chdir(\"/r\"); pivot_root(\".\", \".\"); umount2(\".\", MNT_DETACH): EINVAL (Invalid argument)"
-                + " from pivot_root . . (the root is not a mount point, or a mount it sits on is shared)", f.getMessage());
+        assertEquals("step 3 chdir(\"/r\"); pivot_root(\".\", \".\"); umount2(\".\", MNT_DETACH): pivot_root . .: "
+                + "EINVAL (Invalid argument) (the root is not a mount point, or a mount it sits on is shared)", f.getMessage());
         assertEquals(ExitCodes.START_FAILED, f.exitCode());
     }
 
@@ -274,7 +274,8 @@ class InitExecutorTest {
         RecordingSyscalls sys = new RecordingSyscalls().failOn("write /proc/4242/task/4242/attr/apparmor/exec", Errno.EINVAL);
         StepFailure f = assertThrows(StepFailure.class,
                 () -> new InitExecutor(sys).run(initPlan(new Step.SetExecLabel("apparmor", "nosuch"))));
-        assertTrue(f.getMessage().startsWith("step 2 write(\"/proc/thread-self/attr/apparmor/exec\", \"exec nosuch\"): EINVAL"),
+        assertTrue(f.getMessage().startsWith("step 2 write(\"/proc/thread-self/attr/apparmor/exec\", \"exec nosuch\"): "
+                + "write /proc/4242/task/4242/attr/apparmor/exec exec nosuch: EINVAL"),
                 f.getMessage());
     }
 
@@ -328,7 +329,7 @@ class InitExecutorTest {
         Plan plan = initPlan(new Step.Seccomp("SCMP_ACT_ALLOW", List.of(), List.of(), List.of("SCMP_ACT_ERRNO(1) mkdir a1==7")));
         StepFailure f = assertThrows(StepFailure.class, () -> new InitExecutor(new RecordingSyscalls(), lib).run(plan));
         assertEquals("step 2 seccomp(default=SCMP_ACT_ALLOW, ERRNO(1): 1 syscall, 1 rule on arguments, flags=[TSYNC]): "
-                + "EINVAL (Invalid argument) from seccomp_rule_add(SCMP_ACT_ERRNO(1), mkdir, a1==7)", f.getMessage());
+                + "seccomp_rule_add(SCMP_ACT_ERRNO(1), mkdir, a1==7): EINVAL (Invalid argument)", f.getMessage());
         assertEquals(ExitCodes.START_FAILED, f.exitCode());
     }
 }

@@ -64,6 +64,21 @@ class InitProtocolTest {
     }
 
     @Test
+    void aStepFailureWithTheKernelsDetailCrossesAsTheSameOneLine() throws Exception {
+        // A container path with a newline, a log of several lines, a carriage return, non-ASCII.
+        SyscallException call = new SyscallException("mknodat(7</r/dev>, \"a\\nb\", S_IFCHR|0666, makedev(1, 3))", 1,
+                "verifier: 0: (95) exit\nR0 !read_ok\r\nprocessed \u00e9");
+        StepFailure f = StepFailure.ofCall(9, "mknod(\"/dev/a\\nb\")\r", call, "");
+        assertTrue(init.fail(f.exitCode(), f.getMessage()));
+        sys.close(status[1]);
+        InitProtocol.Failed got = assertInstanceOf(InitProtocol.Failed.class, parent.next());
+        assertEquals(125, got.exitCode());
+        assertEquals("step 9 mknod(\"/dev/a\\nb\") : mknodat(7</r/dev>, \"a\\nb\", S_IFCHR|0666, makedev(1, 3)): "
+                + "EPERM (Operation not permitted): verifier: 0: (95) exit | R0 !read_ok | processed \u00e9", got.message());
+        assertEquals(new InitProtocol.Executed(), parent.next(), "nothing after the one line");
+    }
+
+    @Test
     void failAfterTheParentLeftSaysSo() {
         sys.close(status[0]);
         assertEquals(false, init.fail(125, "late"), "EPIPE: the caller reports elsewhere");

@@ -52,7 +52,8 @@ class ParentExecutorTest {
                 new Step.CgroupWrite("/cg/memory/jspec/c1", "memory.limit_in_bytes", "12"),
                 new Step.Spawn(List.of("/java"), false));
         StepFailure f = assertThrows(StepFailure.class, () -> new ParentExecutor(sys, plan, ParentExecutor.Stdio.INHERIT).start());
-        assertTrue(f.getMessage().startsWith("step 3 write(\"/cg/memory/jspec/c1/memory.limit_in_bytes\", \"12\"): EINVAL"),
+        assertTrue(f.getMessage().startsWith("step 3 write(\"/cg/memory/jspec/c1/memory.limit_in_bytes\", \"12\"): "
+                + "write /cg/memory/jspec/c1/memory.limit_in_bytes 12: EINVAL"),
                 f.getMessage());
         assertEquals(List.of("rmdir /cg/memory/jspec/c1", "lock /cg/memory", "rmdir /cg/memory/jspec"),
                 sys.calls.subList(sys.calls.size() - 3, sys.calls.size()));
@@ -69,7 +70,7 @@ class ParentExecutorTest {
                 new Step.Spawn(List.of("/java"), false));
         StepFailure f = assertThrows(StepFailure.class, () -> new ParentExecutor(sys, plan, ParentExecutor.Stdio.INHERIT).start());
         assertTrue(f.getMessage().startsWith("step 3 bpf(BPF_PROG_LOAD, CGROUP_DEVICE, 2 rules) + bpf(BPF_PROG_ATTACH, \"/cg/jspec/c1\", "
-                + "BPF_CGROUP_DEVICE): EPERM") && f.getMessage().contains("CAP_SYS_ADMIN"), f.getMessage());
+                + "BPF_CGROUP_DEVICE): bpf_attach_device /cg/jspec/c1 13 insns: EPERM") && f.getMessage().contains("CAP_SYS_ADMIN"), f.getMessage());
         // Six instructions of prologue, one block of five, the default of two.
         assertTrue(sys.calls.contains("bpf_attach_device /cg/jspec/c1 13 insns"), sys.calls.toString());
         assertEquals(List.of("rmdir /cg/jspec/c1", "lock /cg", "rmdir /cg/jspec"), sys.calls.subList(sys.calls.size() - 3, sys.calls.size()));
@@ -167,7 +168,7 @@ class ParentExecutorTest {
                 new Step.CgroupMkdir("/cg/memory/jspec/c7", false),
                 new Step.Spawn(List.of("/java"), false));
         StepFailure f = assertThrows(StepFailure.class, () -> new ParentExecutor(sys, plan, ParentExecutor.Stdio.INHERIT).start());
-        assertTrue(f.getMessage().startsWith("step 2 mkdir(\"/cg/memory/jspec/c7\"): EEXIST"), f.getMessage());
+        assertTrue(f.getMessage().startsWith("step 2 mkdir(\"/cg/memory/jspec/c7\"): mkdir /cg/memory/jspec/c7: EEXIST"), f.getMessage());
         assertTrue(sys.calls.contains("rmdir /cg/pids/jspec/c7"), sys.calls.toString());
         assertTrue(sys.calls.stream().noneMatch(c -> c.equals("rmdir /cg/memory/jspec/c7")), sys.calls.toString());
     }

@@ -32,6 +32,15 @@ class RecordingSyscalls implements Syscalls {
         return this;
     }
 
+    /** What else the kernel says when a call failed by {@link #failOn} (a verifier's log), by the same prefix. */
+    final Map<String, String> failureDetails = new HashMap<>();
+
+    /** As {@link #failOn(String, int)}, the failure carrying {@code detail} as the kernel's word beyond the errno. */
+    RecordingSyscalls failOn(String prefix, int errno, String detail) {
+        failureDetails.put(prefix, detail);
+        return failOn(prefix, errno);
+    }
+
     RecordingSyscalls file(String path, FileKind kind) {
         files.put(path, kind);
         return this;
@@ -41,7 +50,7 @@ class RecordingSyscalls implements Syscalls {
         calls.add(call);
         for (var f : failures.entrySet()) {
             if (call.startsWith(f.getKey())) {
-                throw new SyscallException(call, f.getValue());
+                throw new SyscallException(call, f.getValue(), failureDetails.get(f.getKey()));
             }
         }
     }
