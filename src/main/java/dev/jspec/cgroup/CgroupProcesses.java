@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.TreeSet;
 
 /** The processes in a container's cgroups, as {@code runc ps} and {@code kill --all} see them. */
-public final class CgroupProcesses {
+final class CgroupProcesses {
 
     private CgroupProcesses() {}
 

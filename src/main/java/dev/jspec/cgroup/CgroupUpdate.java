@@ -19,7 +19,7 @@ import java.util.function.Function;
  * as it stands: v2's {@code memory.swap.max} is derived from the memory limit, and its
  * {@code cpu.max} holds quota and period in one line.
  */
-public final class CgroupUpdate {
+final class CgroupUpdate {
 
     /** One write: {@code value} into {@code dir/file}. */
     public record FileWrite(String dir, String file, String value) {

@@ -14,7 +14,7 @@ import java.util.List;
  * for {@code frozen 1} in {@code cgroup.events}). Either way the processes stop where they
  * are, and thawing lets them go on.
  */
-public final class Freezer {
+final class Freezer {
 
     /** How long a freeze may take before it is given up (and undone). */
     static final long TIMEOUT_MS = 5_000;

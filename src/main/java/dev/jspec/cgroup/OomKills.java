@@ -10,7 +10,7 @@ import java.util.List;
  * counter of {@code memory.oom_control} (v1) or {@code memory.events} (v2). Read after the
  * container exits and before its cgroups are removed, to tell the user why it died.
  */
-public final class OomKills {
+final class OomKills {
 
     private OomKills() {}
 

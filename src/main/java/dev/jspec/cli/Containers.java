@@ -1,13 +1,11 @@
 package dev.jspec.cli;
 
-import dev.jspec.cgroup.Freezer;
+import dev.jspec.cgroup.CgroupManager;
 import dev.jspec.sys.LinuxSyscalls;
-import dev.jspec.lifecycle.CgroupOwnership;
 import dev.jspec.lifecycle.ContainerId;
 import dev.jspec.lifecycle.ContainerState;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.List;
 
 /** Looking up a container by ID for the lifecycle commands, with its live status. */
 final class Containers {
@@ -51,16 +49,16 @@ final class Containers {
         if (!alive(state)) {
             return "stopped";
         }
-        String freezer = Freezer.dir(state.cgroups());
-        return freezer != null && Freezer.frozen(freezer) ? "paused" : state.status();
+        return cgroups(state).paused() ? "paused" : state.status();
     }
 
     /**
-     * The container's cgroup directories that are provably still its own (the inode it
-     * recorded): the only ones whose processes jspec lists, signals, freezes or limits.
+     * The container's cgroups as its state records them. Only the directories that are
+     * provably still its own (the inode it recorded) are the manager's to list, signal,
+     * freeze, limit or empty.
      */
-    static List<String> ownCgroups(ContainerState state) {
-        return CgroupOwnership.split(state).owned();
+    static CgroupManager cgroups(ContainerState state) {
+        return CgroupManager.forContainer(new LinuxSyscalls(), state.cgroups(), state.parentCgroups(), state.cgroupInodes());
     }
 
     static boolean alive(ContainerState state) {

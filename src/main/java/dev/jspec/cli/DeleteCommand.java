@@ -1,18 +1,15 @@
 package dev.jspec.cli;
 
 import dev.jspec.util.ExitCodes;
-import dev.jspec.exec.CgroupCleanup;
-import dev.jspec.exec.CgroupRemoval;
+import dev.jspec.cgroup.CgroupManager;
 import dev.jspec.sys.Errno;
 import dev.jspec.sys.LinuxSyscalls;
 import dev.jspec.sys.SyscallException;
 import dev.jspec.sys.Syscalls;
-import dev.jspec.lifecycle.CgroupOwnership;
 import dev.jspec.lifecycle.ContainerState;
 import dev.jspec.lifecycle.StateStore;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -98,30 +95,20 @@ final class DeleteCommand implements Callable<Integer> {
                 Thread.sleep(5);
             }
         }
-        CgroupOwnership.Split cgroups = CgroupOwnership.split(s);
+        CgroupManager cgroups = Containers.cgroups(s);
         if (!cgroups.foreign().isEmpty()) {
             err.println("jspec: left alone, no longer the cgroups \"" + id + "\" made (another container's now): "
                     + String.join(", ", cgroups.foreign()));
         }
-        List<String> busy = cgroups.unproven().stream().filter(dir -> hasProcesses(sys, dir)).toList();
+        List<String> busy = cgroups.unprovenHoldingProcesses();
         if (!busy.isEmpty()) {
             err.println("jspec: left alone, holding processes but not provably the cgroups \"" + id
                     + "\" made (its start stopped before recording them): " + String.join(", ", busy));
         }
         // Directories not proven the container's go with its parents: removed only when nothing is in them.
-        List<String> removeIfEmpty = new ArrayList<>(cgroups.unproven());
-        removeIfEmpty.addAll(s.parentCgroups());
-        CgroupRemoval.remove(sys, new CgroupCleanup(cgroups.owned(), removeIfEmpty), err::println);
+        cgroups.remove(err::println);
         store.remove(id);
         LifecycleHooks.runFromBundle(sys, LifecycleHooks.POSTSTOP, id, 0, s.bundle(), err);
         return ExitCodes.OK;
-    }
-
-    private static boolean hasProcesses(Syscalls sys, String dir) {
-        try {
-            return !sys.readFile(dir + "/cgroup.procs").isBlank();
-        } catch (SyscallException e) {
-            return false;
-        }
     }
 }

@@ -2,14 +2,12 @@ package dev.jspec.cli;
 
 import dev.jspec.util.Json;
 import dev.jspec.util.ExitCodes;
+import dev.jspec.cgroup.CgroupManager;
 import dev.jspec.cgroup.CgroupStats;
-import dev.jspec.cgroup.OomKills;
 import dev.jspec.lifecycle.ContainerState;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -72,15 +70,15 @@ final class EventsCommand implements Callable<Integer> {
             err.println("jspec: container \"" + id + "\" is not running");
             return ExitCodes.FAILURE;
         }
-        List<String> dirs = Containers.ownCgroups(s);
+        CgroupManager cgroups = Containers.cgroups(s);
         if (stats) {
-            printStats(out, s, dirs);
+            printStats(out, s, cgroups);
             return ExitCodes.OK;
         }
-        long ooms = Math.max(0, OomKills.count(dirs));
+        long ooms = Math.max(0, cgroups.oomKills());
         long nextStats = System.nanoTime() + every.toNanos();
         while (Containers.alive(s)) {
-            long now = OomKills.count(dirs);
+            long now = cgroups.oomKills();
             if (now > ooms) {
                 // One event per kill, as runc sends one per notification.
                 for (long i = ooms; i < now; i++) {
@@ -90,13 +88,13 @@ final class EventsCommand implements Callable<Integer> {
                 ooms = now;
             }
             if (System.nanoTime() - nextStats >= 0) {
-                printStats(out, s, dirs);
+                printStats(out, s, cgroups);
                 nextStats += every.toNanos();
             }
             Thread.sleep(Math.min(POLL_MS, Math.max(1, (nextStats - System.nanoTime()) / 1_000_000)));
         }
         // The last kill may have been what stopped it.
-        long last = OomKills.count(dirs);
+        long last = cgroups.oomKills();
         for (long i = ooms; i < last; i++) {
             out.println("{\"type\":\"oom\",\"id\":" + Json.quote(s.id()) + "}");
         }
@@ -104,8 +102,8 @@ final class EventsCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static void printStats(PrintWriter out, ContainerState s, List<String> dirs) {
-        CgroupStats.Stats data = CgroupStats.read(dirs.stream().map(Path::of).toList());
+    private static void printStats(PrintWriter out, ContainerState s, CgroupManager cgroups) {
+        CgroupStats.Stats data = cgroups.stats();
         out.println("{\"type\":\"stats\",\"id\":" + Json.quote(s.id()) + ",\"data\":" + CgroupStats.toJson(data) + "}");
         out.flush();
     }

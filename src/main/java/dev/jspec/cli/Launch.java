@@ -1,13 +1,12 @@
 package dev.jspec.cli;
 
 import dev.jspec.util.ExitCodes;
-import dev.jspec.exec.CgroupCleanup;
+import dev.jspec.cgroup.CgroupCleanup;
 import dev.jspec.sys.LinuxSyscalls;
 import dev.jspec.exec.ParentExecutor;
 import dev.jspec.exec.StepFailure;
 import dev.jspec.sys.SyscallException;
 import dev.jspec.sys.Syscalls;
-import dev.jspec.lifecycle.CgroupOwnership;
 import dev.jspec.lifecycle.ContainerId;
 import dev.jspec.lifecycle.ContainerState;
 import dev.jspec.lifecycle.InitProcess;
@@ -136,7 +135,7 @@ final class Launch {
         // Recorded before anything is made, so that `jspec delete` can clean up even after
         // jspec itself was killed halfway through the start.
         try {
-            store.write(state("creating", new InitProcess(0, 0), CgroupCleanup.of(plan), Map.of()));
+            store.write(state("creating", new InitProcess(0, 0), ParentExecutor.plannedCgroups(plan), Map.of()));
             if (awaitStart) {
                 store.makeExecFifo(id);
             }
@@ -153,8 +152,8 @@ final class Launch {
             // The init is this process's unreaped child, so its pid cannot have been reused yet:
             // its start time read now is the one that tells it apart later.
             InitProcess init = InitProcess.of(sys, pid);
-            CgroupCleanup owned = executor.cleanup();
-            Map<String, Long> inodes = CgroupOwnership.inodes(owned.containerDirs());
+            CgroupCleanup owned = executor.cgroups().cleanup();
+            Map<String, Long> inodes = executor.cgroups().inodes();
             // The pid file and state exist before the program runs, as runc's create makes them.
             store.write(state("created", init, owned, inodes));
             if (pidFile != null) {

@@ -1,7 +1,7 @@
 package dev.jspec.cli;
 
 import dev.jspec.util.ExitCodes;
-import dev.jspec.cgroup.Freezer;
+import dev.jspec.cgroup.CgroupManager;
 import dev.jspec.lifecycle.ContainerState;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -80,16 +80,16 @@ final class PauseCommand {
             err.println("jspec: container \"" + id + "\" is not paused (" + status + ")");
             return ExitCodes.FAILURE;
         }
-        String dir = Freezer.dir(Containers.ownCgroups(s));
-        if (dir == null) {
+        CgroupManager cgroups = Containers.cgroups(s);
+        if (!cgroups.canFreeze()) {
             err.println("jspec: container \"" + id + "\" has no freezer: no v1 freezer hierarchy and no cgroup v2 directory of its own");
             return ExitCodes.FAILURE;
         }
         try {
             if (pause) {
-                Freezer.freeze(dir);
+                cgroups.freeze();
             } else {
-                Freezer.thaw(dir);
+                cgroups.thaw();
             }
             return ExitCodes.OK;
         } catch (IOException e) {

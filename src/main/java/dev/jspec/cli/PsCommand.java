@@ -1,7 +1,7 @@
 package dev.jspec.cli;
 
 import dev.jspec.util.ExitCodes;
-import dev.jspec.cgroup.CgroupProcesses;
+import dev.jspec.cgroup.CgroupManager;
 import dev.jspec.lifecycle.ContainerState;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -53,12 +53,12 @@ final class PsCommand implements Callable<Integer> {
         if (s == null) {
             return ExitCodes.FAILURE;
         }
-        List<String> dirs = Containers.ownCgroups(s);
-        if (dirs.isEmpty()) {
+        CgroupManager cgroups = Containers.cgroups(s);
+        if (cgroups.dirs().isEmpty()) {
             err.println("jspec: container \"" + id + "\" has no cgroup of its own to list (" + Containers.liveStatus(s) + ")");
             return ExitCodes.FAILURE;
         }
-        List<Integer> pids = CgroupProcesses.pids(dirs);
+        List<Integer> pids = cgroups.pids();
         if (format.equals("json")) {
             out.println(jsonArray(pids));
             out.flush();

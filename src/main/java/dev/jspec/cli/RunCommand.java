@@ -1,14 +1,12 @@
 package dev.jspec.cli;
 
 import dev.jspec.util.ExitCodes;
-import dev.jspec.exec.CgroupCleanup;
 import dev.jspec.exec.ExitStatus;
 import dev.jspec.sys.LinuxSyscalls;
 import dev.jspec.exec.ParentExecutor;
 import dev.jspec.exec.StepFailure;
 import dev.jspec.sys.Syscalls;
 import dev.jspec.exec.TerminalProxy;
-import dev.jspec.lifecycle.CgroupOwnership;
 import dev.jspec.lifecycle.ContainerId;
 import dev.jspec.lifecycle.ContainerState;
 import dev.jspec.lifecycle.InitProcess;
@@ -144,7 +142,7 @@ final class RunCommand implements Callable<Integer> {
             terminal.close();
         }
         if (ExitStatus.toExitCode(status) == 128 + 9) {
-            String oom = dev.jspec.cgroup.OomKills.explain(executor.cgroups());
+            String oom = executor.cgroups().oomExplanation();
             if (oom != null) {
                 err.println("jspec: " + oom);
             }

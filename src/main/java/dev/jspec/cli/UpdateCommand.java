@@ -2,7 +2,7 @@ package dev.jspec.cli;
 
 import dev.jspec.util.ExitCodes;
 import dev.jspec.cgroup.CgroupLayoutProbe;
-import dev.jspec.cgroup.CgroupUpdate;
+import dev.jspec.cgroup.CgroupManager;
 import dev.jspec.lifecycle.ContainerState;
 import dev.jspec.spec.ConfigException;
 import dev.jspec.spec.Diagnostic;
@@ -12,11 +12,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -140,20 +137,11 @@ final class UpdateCommand implements Callable<Integer> {
             err.println("jspec: container \"" + id + "\" is not running");
             return ExitCodes.FAILURE;
         }
-        CgroupLayoutProbe.CgroupMounts mounts = CgroupLayoutProbe.detect();
-        List<String> notes = new ArrayList<>();
-        List<CgroupUpdate.FileWrite> writes = CgroupUpdate.writes(r, mounts.layout(), mounts.v1Mounts(), mounts.v2Mount(),
-                Containers.ownCgroups(s), UpdateCommand::current, notes);
-        for (String note : notes) {
-            err.println("jspec: warning: " + note);
-        }
-        for (CgroupUpdate.FileWrite w : writes) {
-            try {
-                Files.write(w.path(), w.value().getBytes(StandardCharsets.US_ASCII), StandardOpenOption.WRITE);
-            } catch (IOException e) {
-                err.println("jspec: update \"" + id + "\": write(" + w.path() + ", \"" + w.value() + "\"): " + reason(e));
-                return ExitCodes.FAILURE;
-            }
+        try {
+            Containers.cgroups(s).update(r, CgroupLayoutProbe.detect(), note -> err.println("jspec: warning: " + note));
+        } catch (CgroupManager.WriteFailed e) {
+            err.println("jspec: update \"" + id + "\": write(" + e.path() + ", \"" + e.value() + "\"): " + reason(e.getCause()));
+            return ExitCodes.FAILURE;
         }
         return ExitCodes.OK;
     }
@@ -215,17 +203,8 @@ final class UpdateCommand implements Callable<Integer> {
         return Files.readAllBytes(Path.of(source));
     }
 
-    /** A cgroup file as it stands, or null. */
-    private static String current(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
     /** The errno text of a failed cgroup write (the kernel says EINVAL or EBUSY for a value it will not take). */
-    private static String reason(IOException e) {
+    private static String reason(Throwable e) {
         if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
             return f.getReason();
         }

@@ -4,7 +4,8 @@ import dev.jspec.sys.MountFlags;
 import dev.jspec.sys.SyscallException;
 import dev.jspec.sys.Errno;
 import dev.jspec.sys.Syscalls;
-import dev.jspec.cgroup.DeviceFilter;
+import dev.jspec.cgroup.CgroupCleanup;
+import dev.jspec.cgroup.CgroupManager;
 import dev.jspec.util.ExitCodes;
 import dev.jspec.plan.Actor;
 import dev.jspec.plan.Plan;
@@ -14,7 +15,9 @@ import dev.jspec.plan.StepText;
 import dev.jspec.seccomp.ContainerProcessState;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
@@ -24,8 +27,8 @@ import java.util.concurrent.FutureTask;
  * <p>The parent steps run on a short-lived spawner thread: unshare(2) changes only the
  * calling thread's namespaces, so the child spawned from that thread starts inside the new
  * ones while the JVM's other threads stay where they were. Everything this executor
- * creates on the host (cgroup directories, the init process) is recorded so that a failure
- * at any step can be rolled back.
+ * creates on the host (cgroup directories, through its {@link CgroupManager}, and the init
+ * process) is recorded so that a failure at any step can be rolled back.
  */
 public final class ParentExecutor {
 
@@ -34,14 +37,8 @@ public final class ParentExecutor {
     private final Syscalls sys;
     private final Plan plan;
     private final Stdio stdio;
-    private final CgroupCleanup planned;
-    /** The container's own directories this run made or took over (not one another container holds). */
-    private final List<String> ownedLeaves = new ArrayList<>();
-    /** Parent directories this run created that are not jspec's shared parent. */
-    private final List<String> createdParents = new ArrayList<>();
-    /** Locks on hierarchy roots, held from creating a shared parent to creating the container's directory in it. */
-    private final List<Integer> parentLocks = new ArrayList<>();
-    private final List<String> joinedCgroups = new ArrayList<>();
+    /** The container's cgroups: what this run made of them, and their removal on failure or teardown. */
+    private final CgroupManager cgroups;
     private volatile int initPid = -1;
     private int planWriteFd = -1;
     private int statusReadFd = -1;
@@ -59,7 +56,21 @@ public final class ParentExecutor {
         this.sys = sys;
         this.plan = plan;
         this.stdio = stdio;
-        this.planned = CgroupCleanup.of(plan);
+        this.cgroups = CgroupManager.forStart(sys, plannedCgroups(plan));
+    }
+
+    /**
+     * The cgroups the plan will leave, known before any step runs so they can be recorded
+     * first: the directories its CgroupMkdir steps make.
+     */
+    public static CgroupCleanup plannedCgroups(Plan plan) {
+        Map<String, Boolean> dirs = new LinkedHashMap<>();
+        for (Plan.Entry e : plan.entries()) {
+            if (e.step() instanceof Step.CgroupMkdir m) {
+                dirs.putIfAbsent(m.dir(), m.shared());
+            }
+        }
+        return CgroupCleanup.planned(dirs);
     }
 
     /**
@@ -96,8 +107,7 @@ public final class ParentExecutor {
     private void refuseExistingLeaves() throws StepFailure {
         List<Plan.Entry> entries = plan.entries();
         for (int i = 0; i < entries.size(); i++) {
-            if (entries.get(i).step() instanceof Step.CgroupMkdir s && planned.containerDirs().contains(s.dir())
-                    && sys.kind(s.dir(), false) != Syscalls.FileKind.MISSING) {
+            if (entries.get(i).step() instanceof Step.CgroupMkdir s && cgroups.leafExists(s.dir())) {
                 SyscallException exists = new SyscallException("mkdir(\"" + s.dir() + "\")", Errno.EEXIST);
                 throw StepFailure.ofCall(i + 1, StepText.call(s), exists, hint(s, exists));
             }
@@ -127,9 +137,7 @@ public final class ParentExecutor {
 
     /** What teardown removes: the container's directories this run owns, and the parents to remove when empty. */
     public CgroupCleanup cleanup() {
-        List<String> parents = new ArrayList<>(planned.parentDirs());
-        parents.addAll(createdParents);
-        return new CgroupCleanup(ownedLeaves, parents);
+        return cgroups.cleanup();
     }
 
     /** The master side of the container's terminal, or -1 when it has none. */
@@ -141,9 +149,9 @@ public final class ParentExecutor {
         return initPid;
     }
 
-    /** The cgroup directories the container lives in (one per v1 hierarchy, or one on v2). */
-    public List<String> cgroups() {
-        return List.copyOf(joinedCgroups);
+    /** The container's cgroups (one directory per v1 hierarchy, or one on v2), as this run made them. */
+    public CgroupManager cgroups() {
+        return cgroups;
     }
 
     private void runParentSteps() throws StepFailure {
@@ -152,8 +160,7 @@ public final class ParentExecutor {
             try {
                 runParentStepsFrom(0);
             } finally {
-                parentLocks.forEach(sys::close);
-                parentLocks.clear();
+                cgroups.releaseParentLocks();
             }
             return null;
         });
@@ -189,41 +196,12 @@ public final class ParentExecutor {
 
     private void execute(Step step) {
         switch (step) {
-            case Step.CgroupMkdir s -> {
-                boolean leaf = planned.containerDirs().contains(s.dir());
-                if (s.shared()) {
-                    // Held until the container's directory exists in it (see CgroupRemoval).
-                    parentLocks.add(sys.lockDirectory(s.dir().substring(0, s.dir().lastIndexOf('/'))));
-                }
-                if (leaf) {
-                    // The container's own directory is made here or not at all: one that exists
-                    // (another container's, perhaps with this ID under another --root, even while
-                    // empty) is never taken over, or its teardown and ours would kill each other.
-                    // mkdir's EEXIST is the check that no other start can race.
-                    sys.mkdir(s.dir(), 0755);
-                    ownedLeaves.add(s.dir());
-                } else if (sys.kind(s.dir(), true) != Syscalls.FileKind.DIRECTORY) {
-                    sys.mkdir(s.dir(), 0755);
-                    if (!s.shared()) {
-                        createdParents.add(s.dir());
-                    }
-                }
-            }
-            case Step.CgroupCopyFromParent s -> {
-                String mine = sys.readFile(s.dir() + "/" + s.file()).strip();
-                if (mine.isEmpty()) {
-                    String parent = s.dir().substring(0, s.dir().lastIndexOf('/'));
-                    sys.writeFile(s.dir() + "/" + s.file(), sys.readFile(parent + "/" + s.file()).strip());
-                }
-            }
-            case Step.CgroupWrite s -> sys.writeFile(s.dir() + "/" + s.file(), s.value());
-            case Step.AttachDeviceFilter s -> sys.attachDeviceFilter(s.dir(), DeviceFilter.program(s.rules()));
-            case Step.CgroupJoin s -> {
-                for (String dir : s.dirs()) {
-                    sys.writeFile(dir + "/cgroup.procs", Integer.toString(initPid));
-                    joinedCgroups.add(dir);
-                }
-            }
+            // The container's own directory is made or refused with EEXIST: mkdir is the check no other start can race.
+            case Step.CgroupMkdir s -> cgroups.mkdir(s.dir(), s.shared());
+            case Step.CgroupCopyFromParent s -> cgroups.copyFromParent(s.dir(), s.file());
+            case Step.CgroupWrite s -> cgroups.write(s.dir(), s.file(), s.value());
+            case Step.AttachDeviceFilter s -> cgroups.attachDeviceFilter(s.dir(), s.rules());
+            case Step.CgroupJoin s -> cgroups.addProcess(initPid, s.dirs());
             case Step.Setns s -> sys.setns(s.path(), Namespaces.flag(s.type()));
             case Step.Unshare s -> sys.unshare(Namespaces.flags(s.types()));
             // On the spawner thread, after unshare: its new mount namespace, which the init inherits.
@@ -410,9 +388,7 @@ public final class ParentExecutor {
 
     /** As {@link #removeCgroups()}, telling {@code problems} (one line each) what stays. */
     public void removeCgroups(java.util.function.Consumer<String> problems) {
-        CgroupRemoval.remove(sys, cleanup(), problems);
-        ownedLeaves.clear();
-        createdParents.clear();
+        cgroups.remove(problems);
     }
 
     private void closeQuietly(int fd) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jspec.sys.LinuxSyscalls;
-import dev.jspec.exec.CgroupCleanup;
 import dev.jspec.exec.ParentExecutor;
 import dev.jspec.exec.StepFailure;
 import dev.jspec.sys.Syscalls;

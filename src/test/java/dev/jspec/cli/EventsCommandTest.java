@@ -38,7 +38,7 @@ class EventsCommandTest {
         store.reserve(id);
         long startTime = pid > 0 ? InitProcess.of(new LinuxSyscalls(), pid).startTime() : 0;
         store.write(new ContainerState(id, "running", pid, startTime, "/bundles/" + id, cgroups, List.of(),
-                dev.jspec.lifecycle.CgroupOwnership.inodes(cgroups)));
+                dev.jspec.cgroup.CgroupOwnership.inodes(cgroups)));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.jspec.exec;
 
+import dev.jspec.cgroup.CgroupCleanup;
 import dev.jspec.sys.SyscallException;
 import dev.jspec.sys.Errno;
 import dev.jspec.sys.Syscalls;
@@ -97,7 +98,7 @@ class ParentExecutorTest {
     }
 
     @Test
-    void aSharedParentStillInUseIsLeftQuietly() {
+    void aSharedParentStillInUseIsLeftQuietly() throws Exception {
         RecordingSyscalls parentBusy = new RecordingSyscalls() {
             @Override public void rmdir(String path) {
                 super.rmdir(path);
@@ -105,19 +106,26 @@ class ParentExecutorTest {
                     throw new SyscallException("rmdir " + path, Errno.EBUSY);
                 }
             }
-        };
+        }.file("/cg/pids/jspec", Syscalls.FileKind.DIRECTORY);
+        ParentExecutor px = new ParentExecutor(parentBusy,
+                plan(new Step.CgroupMkdir("/cg/pids/jspec", true), new Step.CgroupMkdir("/cg/pids/jspec/c5", false)),
+                ParentExecutor.Stdio.INHERIT);
+        px.start();
+        parentBusy.calls.clear();
         List<String> problems = new java.util.ArrayList<>();
-        CgroupRemoval.remove(parentBusy, new CgroupCleanup(List.of("/cg/pids/jspec/c5"), List.of("/cg/pids/jspec")), problems::add);
+        px.removeCgroups(problems::add);
         assertEquals(List.of("read /cg/pids/jspec/c5/cgroup.procs", "rmdir /cg/pids/jspec/c5", "lock /cg/pids",
                 "rmdir /cg/pids/jspec"), parentBusy.calls);
         assertEquals(List.of(), problems);
     }
 
     @Test
-    void aCgroupThatCannotBeRemovedIsReportedToTheCaller() {
+    void aCgroupThatCannotBeRemovedIsReportedToTheCaller() throws Exception {
         RecordingSyscalls sys = new RecordingSyscalls().failOn("rmdir /cg/pids/jspec/c6", Errno.EACCES);
+        ParentExecutor px = new ParentExecutor(sys, plan(new Step.CgroupMkdir("/cg/pids/jspec/c6", false)), ParentExecutor.Stdio.INHERIT);
+        px.start();
         List<String> problems = new java.util.ArrayList<>();
-        CgroupRemoval.remove(sys, new CgroupCleanup(List.of("/cg/pids/jspec/c6"), List.of()), problems::add);
+        px.removeCgroups(problems::add);
         assertEquals(List.of("jspec: cannot remove cgroup /cg/pids/jspec/c6: " + Errno.describe(Errno.EACCES)), problems);
     }
 

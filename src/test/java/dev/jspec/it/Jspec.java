@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -29,6 +31,18 @@ final class Jspec {
     }
 
     private Jspec() {}
+
+    /** Every word and bundle directory name the tests passed to jspec: among them, every container ID they used. */
+    private static final Set<String> NAMES = ConcurrentHashMap.newKeySet();
+
+    /**
+     * The names the tests have given jspec so far in this JVM. A container's ID is one of its
+     * arguments, or the name of the bundle directory `run` was given, so every cgroup a test's
+     * container made under jspec's default parent is named by one of these.
+     */
+    static Set<String> names() {
+        return Set.copyOf(NAMES);
+    }
 
     /** Set (to anything) where every integration test must run, as in CI: then one that cannot fails instead of skipping. */
     static final String REQUIRE_ALL = "JSPEC_IT_REQUIRE_ALL";
@@ -115,6 +129,10 @@ final class Jspec {
         cmd.add(System.getProperty("jspec.jar", PROJECT.resolve("target/jspec.jar").toString()));
         for (String a : args) {
             cmd.add(a);
+            NAMES.add(a);
+            if (a.contains("/") && Path.of(a).getFileName() != null) {
+                NAMES.add(Path.of(a).getFileName().toString());
+            }
         }
         return cmd;
     }

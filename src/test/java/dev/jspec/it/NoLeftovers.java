@@ -7,7 +7,11 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** Fails any integration test after which the host differs from before it: the leftover check. */
+/**
+ * Fails any integration test after which the host differs from before it in what the tests
+ * make (see {@link HostSnapshot}): the leftover check. Other software's containers may come
+ * and go meanwhile.
+ */
 final class NoLeftovers implements BeforeEachCallback, AfterEachCallback {
 
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(NoLeftovers.class);
@@ -23,7 +27,7 @@ final class NoLeftovers implements BeforeEachCallback, AfterEachCallback {
         // Teardown is synchronous in jspec; a short grace covers the kernel reaping zombies.
         List<String> diff = List.of();
         for (int i = 0; i < 20; i++) {
-            diff = before.diff(HostSnapshot.take(Jspec.STATE_ROOT));
+            diff = before.diff(HostSnapshot.take(Jspec.STATE_ROOT), Jspec.names());
             if (diff.isEmpty()) {
                 return;
             }

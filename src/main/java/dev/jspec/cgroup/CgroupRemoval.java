@@ -1,4 +1,4 @@
-package dev.jspec.exec;
+package dev.jspec.cgroup;
 
 import dev.jspec.sys.SyscallException;
 import dev.jspec.sys.Errno;
@@ -11,22 +11,17 @@ import java.util.function.Consumer;
  * is inside, so whatever is left (a container without its own PID namespace can leave
  * processes behind) is killed first, and the kernel is given a moment to reap them.
  */
-public final class CgroupRemoval {
+final class CgroupRemoval {
 
     private static final int SIGKILL = 9;
 
     private CgroupRemoval() {}
 
-    /** As {@link #remove(Syscalls, CgroupCleanup, Consumer)}, reporting on this process's stderr. */
-    public static void remove(Syscalls sys, CgroupCleanup cleanup) {
-        remove(sys, cleanup, System.err::println);
-    }
-
     /**
      * Empties and removes the container's directories, then each parent that nothing else
      * uses any more. Tells {@code problems} (one line each) what stays.
      */
-    public static void remove(Syscalls sys, CgroupCleanup cleanup, Consumer<String> problems) {
+    static void remove(Syscalls sys, CgroupCleanup cleanup, Consumer<String> problems) {
         List<String> dirs = cleanup.containerDirs();
         if (dirs.stream().anyMatch(d -> hasProcesses(sys, d))) {
             freezeAndKill(sys, dirs);
@@ -119,7 +114,7 @@ public final class CgroupRemoval {
         return false;
     }
 
-    private static boolean hasProcesses(Syscalls sys, String dir) {
+    static boolean hasProcesses(Syscalls sys, String dir) {
         try {
             return !sys.readFile(dir + "/cgroup.procs").isBlank();
         } catch (SyscallException e) {
@@ -128,7 +123,7 @@ public final class CgroupRemoval {
     }
 
     /** SIGKILL to every process in the cgroup. */
-    private static void killAll(Syscalls sys, String dir) {
+    static void killAll(Syscalls sys, String dir) {
         try {
             for (String pid : sys.readFile(dir + "/cgroup.procs").split("\\s+")) {
                 if (!pid.isEmpty()) {

@@ -1,10 +1,9 @@
-package dev.jspec.exec;
+package dev.jspec.cgroup;
 
-import dev.jspec.plan.Plan;
-import dev.jspec.plan.Step;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What removing a container's cgroups means: its own directories (emptied of processes,
@@ -22,22 +21,18 @@ public record CgroupCleanup(List<String> containerDirs, List<String> parentDirs)
     }
 
     /**
-     * As the plan will leave it, known before any step runs so it can be recorded first:
-     * the container's directories are the ones the plan makes no directory under.
+     * As a start will leave it, known before anything is made so it can be recorded first:
+     * {@code dirs} are the directories the start makes, in order, each mapped to whether it
+     * is jspec's shared parent; the container's directories are the ones none is made under.
      */
-    public static CgroupCleanup of(Plan plan) {
-        List<Step.CgroupMkdir> mkdirs = plan.entries().stream()
-                .map(Plan.Entry::step)
-                .filter(Step.CgroupMkdir.class::isInstance)
-                .map(Step.CgroupMkdir.class::cast)
-                .toList();
+    public static CgroupCleanup planned(Map<String, Boolean> dirs) {
         List<String> leaves = new ArrayList<>();
         List<String> shared = new ArrayList<>();
-        for (Step.CgroupMkdir m : mkdirs) {
-            if (m.shared()) {
-                shared.add(m.dir());
-            } else if (mkdirs.stream().noneMatch(o -> o.dir().startsWith(m.dir() + "/"))) {
-                leaves.add(m.dir());
+        for (Map.Entry<String, Boolean> d : dirs.entrySet()) {
+            if (d.getValue()) {
+                shared.add(d.getKey());
+            } else if (dirs.keySet().stream().noneMatch(o -> o.startsWith(d.getKey() + "/"))) {
+                leaves.add(d.getKey());
             }
         }
         return new CgroupCleanup(leaves, shared);

@@ -1,4 +1,4 @@
-package dev.jspec.lifecycle;
+package dev.jspec.cgroup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -22,7 +22,7 @@ class CgroupOwnershipTest {
         assertEquals(List.of(mine, replaced), List.copyOf(inodes.keySet()));
         // Another directory at the same path: another inode (here by hand; kernfs never reuses one).
         Map<String, Long> recorded = Map.of(mine, inodes.get(mine), replaced, inodes.get(replaced) + 1);
-        ContainerState s = new ContainerState("c", "stopped", 0, 0, "/b", List.of(mine, replaced, unrecorded, gone), List.of(), recorded);
-        assertEquals(new CgroupOwnership.Split(List.of(mine), List.of(unrecorded), List.of(replaced)), CgroupOwnership.split(s));
+        assertEquals(new CgroupOwnership.Split(List.of(mine), List.of(unrecorded), List.of(replaced)),
+                CgroupOwnership.split(List.of(mine, replaced, unrecorded, gone), recorded));
     }
 }

@@ -1,4 +1,4 @@
-package dev.jspec.lifecycle;
+package dev.jspec.cgroup;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,19 +41,23 @@ public final class CgroupOwnership {
         return out;
     }
 
-    public static Split split(ContainerState state) {
+    /**
+     * @param dirs the container's directories, as recorded
+     * @param recorded the inode number recorded for each when it was made
+     */
+    public static Split split(List<String> dirs, Map<String, Long> recorded) {
         List<String> owned = new ArrayList<>();
         List<String> unproven = new ArrayList<>();
         List<String> foreign = new ArrayList<>();
-        for (String dir : state.cgroups()) {
-            Long recorded = state.cgroupInodes().get(dir);
+        for (String dir : dirs) {
+            Long made = recorded.get(dir);
             Long now = inode(dir);
             if (now == null) {
                 continue;
             }
-            if (recorded == null) {
+            if (made == null) {
                 unproven.add(dir);
-            } else if (recorded.equals(now)) {
+            } else if (made.equals(now)) {
                 owned.add(dir);
             } else {
                 foreign.add(dir);

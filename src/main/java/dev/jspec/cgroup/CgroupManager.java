@@ -1,0 +1,346 @@
+package dev.jspec.cgroup;
+
+import dev.jspec.spec.Spec;
+import dev.jspec.sys.Errno;
+import dev.jspec.sys.SyscallException;
+import dev.jspec.sys.Syscalls;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The one owner of a container's cgroups: everything jspec does to them goes through here,
+ * from making the directories at start to removing them on delete (the role of youki's
+ * {@code CgroupManager}). It knows which directories are the container's own: at a start,
+ * the ones it made itself; for a recorded container, the ones that are provably still the
+ * directories it made (their recorded inode, see {@link CgroupOwnership}). Only those are
+ * listed, signalled, frozen, limited and emptied; parents are removed only when empty.
+ *
+ * <p>Paths are absolute and the cgroup root is whatever they are under, so a plain directory
+ * tree stands in for cgroupfs in the unit tests (the kernel's own behaviour is the ITs').
+ * Making and removing go through {@link Syscalls}; the commands that read a running
+ * container's files (ps, pause, update, events) read them as files.
+ */
+public final class CgroupManager {
+
+    private final Syscalls sys;
+    /** A start: the container's directories and shared parents as the plan will make them. */
+    private final CgroupCleanup planned;
+    /** The container's own directories: made by this start, or proven by their inode. */
+    private final List<String> own = new ArrayList<>();
+    /** Parents to remove when empty: shared ones, ones this start made, and recorded directories not proven the container's. */
+    private final List<String> parents = new ArrayList<>();
+    private final List<String> unproven;
+    private final List<String> foreign;
+    /** Locks on hierarchy roots, held from creating a shared parent to creating the container's directory in it. */
+    private final List<Integer> parentLocks = new ArrayList<>();
+    private final List<String> joined = new ArrayList<>();
+
+    private CgroupManager(Syscalls sys, CgroupCleanup planned, List<String> unproven, List<String> foreign) {
+        this.sys = sys;
+        this.planned = planned;
+        this.unproven = List.copyOf(unproven);
+        this.foreign = List.copyOf(foreign);
+    }
+
+    /** For a start that will make {@code planned}: nothing is the container's until {@link #mkdir} made it. */
+    public static CgroupManager forStart(Syscalls sys, CgroupCleanup planned) {
+        return new CgroupManager(sys, planned, List.of(), List.of());
+    }
+
+    /**
+     * For a container that exists: the directories and parents its state recorded, and the
+     * inode number of each directory when it was made.
+     */
+    public static CgroupManager forContainer(Syscalls sys, List<String> dirs, List<String> parentDirs, Map<String, Long> inodes) {
+        CgroupOwnership.Split split = CgroupOwnership.split(dirs, inodes);
+        CgroupManager m = new CgroupManager(sys, new CgroupCleanup(List.of(), List.of()), split.unproven(), split.foreign());
+        m.own.addAll(split.owned());
+        // Not proven the container's: removed with its parents, only when nothing is in them.
+        m.parents.addAll(split.unproven());
+        m.parents.addAll(parentDirs);
+        return m;
+    }
+
+    // ---- making them (a start) ----
+
+    /** Whether {@code dir} is to be one of the container's own directories and exists already (another's: refused). */
+    public boolean leafExists(String dir) {
+        return planned.containerDirs().contains(dir) && sys.kind(dir, false) != Syscalls.FileKind.MISSING;
+    }
+
+    /**
+     * mkdir of one level. The container's own directory is made here or not at all (EEXIST):
+     * one that exists, another container's perhaps with this ID under another --root, even
+     * while empty, is never taken over, or its teardown and ours would kill each other. A
+     * parent that exists is used as it is; one this call makes is remembered for removal.
+     * A shared parent's hierarchy root stays locked until {@link #releaseParentLocks}, so no
+     * teardown removes the parent before the container's directory is in it.
+     */
+    public void mkdir(String dir, boolean shared) {
+        if (shared) {
+            parentLocks.add(sys.lockDirectory(parentOf(dir)));
+        }
+        if (planned.containerDirs().contains(dir)) {
+            sys.mkdir(dir, 0755);
+            own.add(dir);
+        } else if (sys.kind(dir, true) != Syscalls.FileKind.DIRECTORY) {
+            sys.mkdir(dir, 0755);
+            if (!shared) {
+                parents.add(dir);
+            }
+        }
+    }
+
+    /** Once the container's directories exist: teardowns may remove shared parents again. */
+    public void releaseParentLocks() {
+        parentLocks.forEach(sys::close);
+        parentLocks.clear();
+    }
+
+    /** A value a new directory starts without (v1 cpuset's cpus and mems), copied from its parent when empty. */
+    public void copyFromParent(String dir, String file) {
+        String mine = sys.readFile(dir + "/" + file).strip();
+        if (mine.isEmpty()) {
+            sys.writeFile(dir + "/" + file, sys.readFile(parentOf(dir) + "/" + file).strip());
+        }
+    }
+
+    /** One limit: {@code value} into {@code dir/file}. */
+    public void write(String dir, String file, String value) {
+        sys.writeFile(dir + "/" + file, value);
+    }
+
+    /** cgroup v2's device rules, as one BPF program attached to {@code dir}. */
+    public void attachDeviceFilter(String dir, List<String> rules) {
+        sys.attachDeviceFilter(dir, DeviceFilter.program(rules));
+    }
+
+    /** Puts {@code pid} into each of {@code dirs} (the init at a start, or an exec's process). */
+    public void addProcess(int pid, List<String> dirs) {
+        for (String dir : dirs) {
+            sys.writeFile(dir + "/cgroup.procs", Integer.toString(pid));
+            joined.add(dir);
+        }
+    }
+
+    /** The directories a process was put in by {@link #addProcess}. */
+    public List<String> joined() {
+        return List.copyOf(joined);
+    }
+
+    /** What {@link #remove} will remove: the container's own directories, and the parents to remove when empty. */
+    public CgroupCleanup cleanup() {
+        List<String> all = new ArrayList<>(planned.parentDirs());
+        all.addAll(parents);
+        return new CgroupCleanup(own, all);
+    }
+
+    /** The inode number of each of the container's own directories: recorded, so that a later command can prove them its. */
+    public Map<String, Long> inodes() {
+        return CgroupOwnership.inodes(own);
+    }
+
+    // ---- a container that exists ----
+
+    /** The container's own directories: the only ones whose processes are listed, signalled, frozen or limited. */
+    public List<String> dirs() {
+        return List.copyOf(own);
+    }
+
+    /** Recorded directories that now are another directory at the same path (another container's): left alone. */
+    public List<String> foreign() {
+        return foreign;
+    }
+
+    /** Recorded directories not proven the container's (its start stopped before recording them) that hold processes: left alone. */
+    public List<String> unprovenHoldingProcesses() {
+        return unproven.stream().filter(d -> CgroupRemoval.hasProcesses(sys, d)).toList();
+    }
+
+    /** Every process in the container's cgroups and the cgroups below them, once each, ascending. */
+    public List<Integer> pids() {
+        return CgroupProcesses.pids(own);
+    }
+
+    /** Whether the container has a freezer: v1's freezer hierarchy, or a v2 directory of its own. */
+    public boolean canFreeze() {
+        return Freezer.dir(own) != null;
+    }
+
+    /** Whether the container is frozen or freezing (runc reports both as paused). */
+    public boolean paused() {
+        String dir = Freezer.dir(own);
+        return dir != null && Freezer.frozen(dir);
+    }
+
+    /**
+     * Freezes every process of the container, returning once all are stopped.
+     *
+     * @throws IOException naming the file when a write fails or the freeze does not complete
+     *     in time (undone first); IllegalStateException when there is no freezer
+     */
+    public void freeze() throws IOException, InterruptedException {
+        Freezer.freeze(freezerDir());
+    }
+
+    /** Lets the container's processes run again. */
+    public void thaw() throws IOException {
+        Freezer.thaw(freezerDir());
+    }
+
+    private String freezerDir() {
+        String dir = Freezer.dir(own);
+        if (dir == null) {
+            throw new IllegalStateException("no freezer among " + own);
+        }
+        return dir;
+    }
+
+    /**
+     * {@code signal} to every process in the container's cgroups, frozen meanwhile where a
+     * freezer exists (as runc does), so that no process forks a child the list read a moment
+     * earlier misses; a paused container stays paused. Each process is signalled through a
+     * pidfd, so a pid that exited and was reused meanwhile is not reached.
+     *
+     * @param cannotFreeze told when the freeze failed (the signals are sent anyway)
+     * @param cannotThaw told when the thaw afterwards failed
+     * @throws SyscallException when a signal cannot be sent (not for a process that is gone)
+     */
+    public void signalAll(int signal, Consumer<IOException> cannotFreeze, Consumer<IOException> cannotThaw) throws InterruptedException {
+        String freezer = Freezer.dir(own);
+        boolean froze = false;
+        if (freezer != null && !Freezer.frozen(freezer)) {
+            try {
+                Freezer.freeze(freezer);
+                froze = true;
+            } catch (IOException e) {
+                // Signal without the freeze: a child forked meanwhile may be missed, nothing worse.
+                cannotFreeze.accept(e);
+            }
+        }
+        try {
+            for (int pid : CgroupProcesses.pids(own)) {
+                send(pid, signal);
+            }
+        } finally {
+            if (froze) {
+                try {
+                    Freezer.thaw(freezer);
+                } catch (IOException e) {
+                    cannotThaw.accept(e);
+                }
+            }
+        }
+    }
+
+    private void send(int pid, int signal) {
+        int pidfd;
+        try {
+            pidfd = sys.pidfdOpen(pid);
+        } catch (SyscallException e) {
+            if (e.errno() == Errno.ESRCH) {
+                return;
+            }
+            throw e;
+        }
+        try {
+            sys.pidfdSendSignal(pidfd, signal);
+        } catch (SyscallException e) {
+            if (e.errno() != Errno.ESRCH) {
+                throw e;
+            }
+        } finally {
+            sys.close(pidfd);
+        }
+    }
+
+    /** A write of {@link #update} the kernel refused. */
+    public static final class WriteFailed extends IOException {
+        private final transient Path path;
+        private final String value;
+
+        WriteFailed(Path path, String value, IOException cause) {
+            super("write(" + path + ", \"" + value + "\"): " + cause.getMessage(), cause);
+            this.path = path;
+            this.value = value;
+        }
+
+        public Path path() {
+            return path;
+        }
+
+        public String value() {
+            return value;
+        }
+    }
+
+    /**
+     * New limits for the running container, through the same conversions as at its start:
+     * only the values given are written (see {@link CgroupUpdate}). Every value this host
+     * cannot take goes to {@code notes} before anything is written.
+     *
+     * @param mounts the host's cgroup mounts, which tell which of the container's directories holds each controller
+     * @throws WriteFailed at the first write the kernel refuses
+     */
+    public void update(Spec.Resources r, CgroupLayoutProbe.CgroupMounts mounts, Consumer<String> notes) throws WriteFailed {
+        List<String> lines = new ArrayList<>();
+        List<CgroupUpdate.FileWrite> writes = CgroupUpdate.writes(r, mounts.layout(), mounts.v1Mounts(), mounts.v2Mount(),
+                own, CgroupManager::current, lines);
+        lines.forEach(notes);
+        for (CgroupUpdate.FileWrite w : writes) {
+            try {
+                Files.write(w.path(), w.value().getBytes(StandardCharsets.US_ASCII), StandardOpenOption.WRITE);
+            } catch (IOException e) {
+                throw new WriteFailed(w.path(), w.value(), e);
+            }
+        }
+    }
+
+    private static String current(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The container's resource usage, as {@code runc events --stats} reports it. */
+    public CgroupStats.Stats stats() {
+        return CgroupStats.read(own.stream().map(Path::of).toList());
+    }
+
+    /** The OOM kills counted so far in the container's memory cgroup; -1 when it has none. */
+    public long oomKills() {
+        return OomKills.count(own);
+    }
+
+    /** A sentence for the user when the OOM killer acted in the container, else null. */
+    public String oomExplanation() {
+        return OomKills.explain(own);
+    }
+
+    // ---- removing them ----
+
+    /**
+     * Removes the container's own directories (processes still inside, which a container
+     * without its own PID namespace can leave, are frozen and killed first; then rmdir until
+     * the kernel has let them go) and then the parents nothing else uses, deepest first.
+     * Tells {@code problems} (one line each) what stays. Done, this manager owns nothing.
+     */
+    public void remove(Consumer<String> problems) {
+        CgroupRemoval.remove(sys, cleanup(), problems);
+        own.clear();
+        parents.clear();
+    }
+
+    private static String parentOf(String dir) {
+        return dir.substring(0, dir.lastIndexOf('/'));
+    }
+}

@@ -1,0 +1,274 @@
+package dev.jspec.cgroup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jspec.spec.Spec;
+import dev.jspec.sys.Errno;
+import dev.jspec.sys.LinuxSyscalls;
+import dev.jspec.sys.SyscallException;
+import dev.jspec.sys.Syscalls;
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The manager over a fake cgroupfs: v1 hierarchies as plain directories under a temp root,
+ * made and removed through the real {@link LinuxSyscalls} plus what the kernel does by
+ * itself (a new directory gets its interface files, rmdir takes them and refuses while a
+ * process is inside, a killed process leaves its cgroup). Signals are recorded, not sent.
+ * What the real kernel does is CgroupsIT's, LifecycleIT's and CliOpsIT's.
+ */
+class CgroupManagerTest {
+
+    private static final int SIGKILL = 9;
+    private static final int SIGTERM = 15;
+    private static final int FAKE_PIDFD = 1_000_000;
+
+    @TempDir
+    Path root;
+
+    /** Signals as "kill PID SIG" (kill(2)) and "pidfd PID SIG" (pidfd_send_signal). */
+    private final List<String> signals = new ArrayList<>();
+
+    private String pids;
+    private String freezer;
+    private String memory;
+
+    @BeforeEach
+    void hierarchies() throws IOException {
+        pids = Files.createDirectory(root.resolve("pids")).toString();
+        freezer = Files.createDirectory(root.resolve("freezer")).toString();
+        memory = Files.createDirectory(root.resolve("memory")).toString();
+    }
+
+    private Syscalls cgroupfs() {
+        Syscalls real = new LinuxSyscalls();
+        return (Syscalls) Proxy.newProxyInstance(Syscalls.class.getClassLoader(), new Class<?>[] {Syscalls.class},
+                (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "kill" -> {
+                            signals.add("kill " + args[0] + " " + args[1]);
+                            leave((int) args[0]);
+                            return null;
+                        }
+                        case "pidfdOpen" -> {
+                            return FAKE_PIDFD + (int) args[0];
+                        }
+                        case "pidfdSendSignal" -> {
+                            signals.add("pidfd " + ((int) args[0] - FAKE_PIDFD) + " " + args[1]);
+                            return null;
+                        }
+                        case "close" -> {
+                            if ((int) args[0] >= FAKE_PIDFD) {
+                                return null;
+                            }
+                        }
+                        case "rmdir" -> {
+                            Path dir = Path.of((String) args[0]);
+                            if (Files.exists(dir.resolve("cgroup.procs")) && !Files.readString(dir.resolve("cgroup.procs")).isBlank()) {
+                                throw new SyscallException("rmdir(\"" + dir + "\")", Errno.EBUSY);
+                            }
+                            try (Stream<Path> files = Files.list(dir)) {
+                                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                                    Files.delete(f);
+                                }
+                            }
+                        }
+                        default -> { }
+                    }
+                    Object result;
+                    try {
+                        result = method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (method.getName().equals("mkdir")) {
+                        interfaceFiles(Path.of((String) args[0]));
+                    }
+                    return result;
+                });
+    }
+
+    /** What cgroupfs shows in a new directory of each hierarchy. */
+    private void interfaceFiles(Path dir) throws IOException {
+        Files.writeString(dir.resolve("cgroup.procs"), "");
+        if (dir.startsWith(freezer)) {
+            Files.writeString(dir.resolve("freezer.state"), "THAWED\n");
+        } else if (dir.startsWith(pids)) {
+            Files.writeString(dir.resolve("pids.max"), "max\n");
+            Files.writeString(dir.resolve("pids.current"), "0\n");
+        } else if (dir.startsWith(memory)) {
+            Files.writeString(dir.resolve("memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill 0\n");
+            Files.writeString(dir.resolve("memory.limit_in_bytes"), "9223372036854771712\n");
+        }
+    }
+
+    /** A killed process leaves every cgroup it was in. */
+    private void leave(int pid) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path procs : files.filter(p -> p.getFileName().toString().equals("cgroup.procs")).toList()) {
+                List<String> left = Files.readAllLines(procs).stream().filter(l -> !l.strip().equals(Integer.toString(pid))).toList();
+                Files.write(procs, left);
+            }
+        }
+    }
+
+    /** Makes the container's cgroups as a start does: shared parent, then its own directory, in each hierarchy. */
+    private CgroupManager started(String id, int pid) {
+        List<String> mine = List.of(pids + "/jspec/" + id, freezer + "/jspec/" + id, memory + "/jspec/" + id);
+        List<String> shared = List.of(pids + "/jspec", freezer + "/jspec", memory + "/jspec");
+        CgroupManager m = CgroupManager.forStart(cgroupfs(), new CgroupCleanup(mine, shared));
+        for (int i = 0; i < mine.size(); i++) {
+            m.mkdir(shared.get(i), true);
+            m.mkdir(mine.get(i), false);
+        }
+        m.releaseParentLocks();
+        m.write(pids + "/jspec/" + id, "pids.max", "64");
+        m.addProcess(pid, mine);
+        return m;
+    }
+
+    /** The manager a later command builds from what the start recorded. */
+    private CgroupManager recorded(CgroupManager start) {
+        CgroupCleanup made = start.cleanup();
+        return CgroupManager.forContainer(cgroupfs(), made.containerDirs(), made.parentDirs(), start.inodes());
+    }
+
+    private String read(String dir, String file) throws IOException {
+        return Files.readString(Path.of(dir, file)).strip();
+    }
+
+    @Test
+    void aStartMakesTheDirectoriesLimitsThemAndPutsTheInitInEach() throws IOException {
+        CgroupManager m = started("c1", 4242);
+        assertEquals("64", read(pids + "/jspec/c1", "pids.max"));
+        for (String h : List.of(pids, freezer, memory)) {
+            assertEquals("4242", read(h + "/jspec/c1", "cgroup.procs"));
+        }
+        assertEquals(new CgroupCleanup(List.of(pids + "/jspec/c1", freezer + "/jspec/c1", memory + "/jspec/c1"),
+                List.of(pids + "/jspec", freezer + "/jspec", memory + "/jspec")), m.cleanup());
+        assertEquals(m.dirs(), List.copyOf(m.inodes().keySet()), "every directory it made has its inode recorded");
+    }
+
+    @Test
+    void theContainersOwnDirectoryIsNeverTakenOver() throws IOException {
+        Files.createDirectories(Path.of(pids, "jspec", "c1"));
+        CgroupManager m = CgroupManager.forStart(cgroupfs(),
+                new CgroupCleanup(List.of(pids + "/jspec/c1"), List.of(pids + "/jspec")));
+        assertTrue(m.leafExists(pids + "/jspec/c1"));
+        m.mkdir(pids + "/jspec", true);
+        SyscallException e = assertThrows(SyscallException.class, () -> m.mkdir(pids + "/jspec/c1", false));
+        m.releaseParentLocks();
+        assertEquals(Errno.EEXIST, e.errno());
+        assertEquals(List.of(), m.dirs(), "not made, so not the container's");
+    }
+
+    @Test
+    void aRunningContainersProcessesAreListedFrozenAndSignalled() throws Exception {
+        CgroupManager m = recorded(started("c1", 4242));
+        Files.writeString(Path.of(pids, "jspec", "c1", "cgroup.procs"), "4242\n4243\n");
+        assertEquals(List.of(4242, 4243), m.pids());
+
+        assertTrue(m.canFreeze());
+        assertFalse(m.paused());
+        m.freeze();
+        assertEquals("FROZEN", read(freezer + "/jspec/c1", "freezer.state"));
+        assertTrue(m.paused());
+        m.thaw();
+        assertEquals("THAWED", read(freezer + "/jspec/c1", "freezer.state"));
+
+        m.signalAll(SIGTERM, e -> { throw new AssertionError(e); }, e -> { throw new AssertionError(e); });
+        assertEquals(List.of("pidfd 4242 15", "pidfd 4243 15"), signals);
+        assertEquals("THAWED", read(freezer + "/jspec/c1", "freezer.state"), "frozen only while signalling");
+    }
+
+    @Test
+    void statsAndOomKillsComeFromTheContainersOwnDirectories() throws Exception {
+        CgroupManager m = recorded(started("c1", 4242));
+        assertEquals(0, m.oomKills());
+        Files.writeString(Path.of(memory, "jspec", "c1", "memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n");
+        assertEquals(2, m.oomKills());
+        assertTrue(m.oomExplanation().contains("OOM killer"), m.oomExplanation());
+        Files.writeString(Path.of(pids, "jspec", "c1", "pids.current"), "3\n");
+        assertEquals(new CgroupStats.Pids(3, 64), m.stats().pids());
+    }
+
+    @Test
+    void anUpdateWritesIntoTheContainersOwnDirectoryOfEachController() throws Exception {
+        CgroupManager m = recorded(started("c1", 4242));
+        CgroupLayoutProbe.CgroupMounts mounts = new CgroupLayoutProbe.CgroupMounts(CgroupLayout.V1,
+                Map.of("pids", pids, "freezer", freezer, "memory", memory), null);
+        List<String> notes = new ArrayList<>();
+        m.update(new Spec.Resources(List.of(), null, null, new Spec.Pids(50), null, List.of(), null, Map.of()), mounts, notes::add);
+        assertEquals("50", read(pids + "/jspec/c1", "pids.max"));
+        assertEquals(List.of(), notes);
+    }
+
+    @Test
+    void removalEmptiesTheContainersDirectoriesLeafFirstAndKeepsASharedParentInUse() throws Exception {
+        Files.createDirectories(Path.of(pids, "jspec", "other"));
+        CgroupManager m = recorded(started("c1", 4242));
+        List<String> problems = new ArrayList<>();
+        m.remove(problems::add);
+        assertEquals(List.of(), problems);
+        assertTrue(signals.contains("kill 4242 " + SIGKILL), "a process left inside is killed: " + signals);
+        assertFalse(Files.exists(Path.of(freezer, "jspec")), "the shared parent goes with its last container");
+        assertFalse(Files.exists(Path.of(memory, "jspec")));
+        assertFalse(Files.exists(Path.of(pids, "jspec", "c1")));
+        assertTrue(Files.isDirectory(Path.of(pids, "jspec", "other")), "another container's directory stays");
+        assertEquals(List.of(), m.dirs(), "removed, nothing is the container's any more");
+    }
+
+    @Test
+    void aStartThatFailsRemovesOnlyWhatItMade() throws Exception {
+        Files.createDirectories(Path.of(pids, "admin"));
+        List<String> mine = List.of(pids + "/admin/made/c1");
+        CgroupManager m = CgroupManager.forStart(cgroupfs(), new CgroupCleanup(mine, List.of()));
+        m.mkdir(pids + "/admin", false);
+        m.mkdir(pids + "/admin/made", false);
+        m.mkdir(pids + "/admin/made/c1", false);
+        m.remove(p -> { throw new AssertionError(p); });
+        assertFalse(Files.exists(Path.of(pids, "admin", "made")), "the level it made goes");
+        assertTrue(Files.isDirectory(Path.of(pids, "admin")), "the level it found stays");
+    }
+
+    /**
+     * A directory at the recorded path that is not the one the container made (removed and
+     * made again, by another container with the same cgroup path) is neither listed,
+     * signalled nor removed.
+     */
+    @Test
+    void aDirectoryMadeAgainAtTheSamePathIsLeftAlone() throws Exception {
+        CgroupManager start = started("c1", 4242);
+        Map<String, Long> inodes = start.inodes();
+        Path c1 = Path.of(pids, "jspec", "c1");
+        // Moved aside before the new one is made, so the new one cannot get the old inode number.
+        Path aside = Files.move(c1, root.resolve("old-c1"));
+        Files.createDirectory(c1);
+        Files.writeString(c1.resolve("cgroup.procs"), "777\n");
+        assertNotEquals(inodes.get(c1.toString()), CgroupOwnership.inodes(List.of(c1.toString())).get(c1.toString()));
+
+        CgroupCleanup made = start.cleanup();
+        CgroupManager m = CgroupManager.forContainer(cgroupfs(), made.containerDirs(), made.parentDirs(), inodes);
+        assertEquals(List.of(c1.toString()), m.foreign());
+        assertFalse(m.pids().contains(777));
+        m.remove(p -> { });
+        assertTrue(Files.isDirectory(c1), "another container's directory stays");
+        assertEquals("777", Files.readString(c1.resolve("cgroup.procs")).strip());
+        assertFalse(signals.stream().anyMatch(s -> s.startsWith("kill 777") || s.startsWith("pidfd 777")), signals.toString());
+        assertTrue(Files.isDirectory(aside));
+    }
+}
