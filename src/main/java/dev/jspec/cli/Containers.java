@@ -1,7 +1,6 @@
 package dev.jspec.cli;
 
 import dev.jspec.cgroup.Freezer;
-import dev.jspec.sys.LinuxSyscalls;
 import dev.jspec.lifecycle.CgroupOwnership;
 import dev.jspec.lifecycle.ContainerId;
 import dev.jspec.lifecycle.ContainerState;
@@ -63,7 +62,8 @@ final class Containers {
         return CgroupOwnership.split(state).owned();
     }
 
+    /** Read through Java's file API: looking needs no JNA (see {@link dev.jspec.lifecycle.InitProcess#alive()}). */
     static boolean alive(ContainerState state) {
-        return state.init().alive(new LinuxSyscalls());
+        return state.init().alive();
     }
 }
