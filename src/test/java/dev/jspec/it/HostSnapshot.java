@@ -80,7 +80,8 @@ record HostSnapshot(TreeSet<String> mounts, TreeSet<String> cgroups, TreeSet<Str
         TreeSet<String> out = new TreeSet<>();
         if (Files.isDirectory(dir)) {
             try (Stream<Path> s = Files.list(dir)) {
-                s.forEach(p -> out.add(p.getFileName().toString()));
+                // '@validated' is jspec's record of configs that passed the schema check, not a container's.
+                s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("@")).forEach(out::add);
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
