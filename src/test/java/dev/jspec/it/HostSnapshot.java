@@ -81,7 +81,7 @@ record HostSnapshot(TreeSet<String> mounts, TreeSet<String> cgroups, TreeSet<Str
         if (Files.isDirectory(dir)) {
             try (Stream<Path> s = Files.list(dir)) {
                 // '@validated' is jspec's record of configs that passed the schema check, not a container's.
-                s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("@")).forEach(out::add);
+                s.map(p -> p.getFileName().toString()).filter(n -> !n.equals(Engines.VALIDATED)).forEach(out::add);
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
