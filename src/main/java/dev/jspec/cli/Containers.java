@@ -61,7 +61,8 @@ final class Containers {
         return CgroupManager.forContainer(new LinuxSyscalls(), state.cgroups(), state.parentCgroups(), state.cgroupInodes());
     }
 
+    /** Read through Java's file API: looking needs no JNA (see {@link dev.jspec.lifecycle.InitProcess#alive()}). */
     static boolean alive(ContainerState state) {
-        return state.init().alive(new LinuxSyscalls());
+        return state.init().alive();
     }
 }

@@ -56,10 +56,10 @@ final class EventsCommand implements Callable<Integer> {
         try {
             every = goDuration(interval);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "invalid --interval: " + e.getMessage());
+            throw GlobalOptions.Invalid.usage(spec.commandLine(), "invalid --interval: " + e.getMessage());
         }
         if (every.isZero() || every.isNegative()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--interval must be greater than 0");
+            throw GlobalOptions.Invalid.usage(spec.commandLine(), "--interval must be greater than 0");
         }
         ContainerState s = Containers.find(id, err);
         if (s == null) {

@@ -38,8 +38,7 @@ final class GlobalOptions {
         switch (format.toLowerCase(Locale.ROOT)) {
             case "text", "" -> Main.log().format(LogTee.Format.TEXT);
             case "json" -> Main.log().format(LogTee.Format.JSON);
-            default -> throw new picocli.CommandLine.TypeConversionException(
-                    "invalid --log-format \"" + format + "\": use text or json");
+            default -> throw Invalid.value("invalid --log-format \"" + format + "\": use text or json");
         }
     }
 
@@ -54,13 +53,33 @@ final class GlobalOptions {
         switch (value.toLowerCase(Locale.ROOT)) {
             case "true" -> Main.rootless = true;
             case "false", "auto" -> Main.rootless = false;
-            default -> throw new picocli.CommandLine.TypeConversionException(
-                    "invalid --rootless \"" + value + "\": use true, false or auto");
+            default -> throw Invalid.value("invalid --rootless \"" + value + "\": use true, false or auto");
         }
     }
 
     @Option(names = "--criu", paramLabel = "PATH", description = "Accepted for runc compatibility; jspec does not checkpoint.")
     void criu(String path) {
         // Nothing uses it: checkpoint and restore are not commands of jspec.
+    }
+
+    /**
+     * picocli's refusals of a command line, made in a class of its own: a method of a
+     * command class that threw picocli's exception itself would make the JVM load picocli's
+     * exception classes to verify that class, and picocli's (Java 5) classes are never in
+     * the AOT cache, so every start would open the jars on the class path one by one to
+     * find them. Every command throws these through here.
+     */
+    static final class Invalid {
+        private Invalid() {}
+
+        /** An option's value refused (picocli adds which option). */
+        static RuntimeException value(String message) {
+            return new picocli.CommandLine.TypeConversionException(message);
+        }
+
+        /** A usage error of the command line {@code cli}. */
+        static RuntimeException usage(picocli.CommandLine cli, String message) {
+            return new picocli.CommandLine.ParameterException(cli, message);
+        }
     }
 }

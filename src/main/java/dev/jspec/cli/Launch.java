@@ -36,6 +36,9 @@ import java.util.Map;
  */
 final class Launch {
 
+    /** Under the state root: the configs that passed the schema check ('@': no container ID can take the name). */
+    static final String VALIDATED_DIR = "@validated";
+
     private final String id;
     private final Path bundleDir;
     private final int preserveFds;
@@ -80,7 +83,8 @@ final class Launch {
             return ExitCodes.START_FAILED;
         }
         try {
-            loaded = BundleLoader.loadLenient(bundleDir);
+            // A config that passed the schema check before skips building the validator.
+            loaded = BundleLoader.loadLenient(bundleDir, Main.stateRoot.resolve(VALIDATED_DIR));
         } catch (ConfigException e) {
             for (Diagnostic d : e.diagnostics()) {
                 err.println(d);

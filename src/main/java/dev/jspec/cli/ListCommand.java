@@ -78,7 +78,7 @@ final class ListCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (!format.equals("table") && !format.equals("json")) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "invalid --format \"" + format + "\": use table or json");
+            throw GlobalOptions.Invalid.usage(spec.commandLine(), "invalid --format \"" + format + "\": use table or json");
         }
         boolean json = format.equals("json") && !quiet;
         List<Entry> entries = new ArrayList<>();

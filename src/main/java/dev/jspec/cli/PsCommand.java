@@ -47,7 +47,7 @@ final class PsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (!format.equals("table") && !format.equals("json")) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "invalid --format \"" + format + "\": use table or json");
+            throw GlobalOptions.Invalid.usage(spec.commandLine(), "invalid --format \"" + format + "\": use table or json");
         }
         ContainerState s = Containers.find(id, err);
         if (s == null) {

@@ -108,7 +108,7 @@ final class UpdateCommand implements Callable<Integer> {
         Spec.Resources r;
         if (resources != null) {
             if (anyFlag()) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
+                throw GlobalOptions.Invalid.usage(spec.commandLine(),
                         "--resources takes every value from its JSON; give no other limit flag with it");
             }
             try {
@@ -126,7 +126,7 @@ final class UpdateCommand implements Callable<Integer> {
             try {
                 r = fromFlags();
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+                throw GlobalOptions.Invalid.usage(spec.commandLine(), e.getMessage());
             }
         }
         ContainerState s = Containers.find(id, err);

@@ -42,20 +42,36 @@ public final class BundleLoader {
      * requires of runtimes (config.md, "Extensibility"). `jspec validate` stays strict.
      */
     public static LoadedBundle loadLenient(Path bundleOrConfig) throws ConfigException {
-        return load(bundleOrConfig, true);
+        return load(bundleOrConfig, true, null);
+    }
+
+    /**
+     * As {@link #loadLenient(Path)}, skipping the schema check for a config whose exact bytes
+     * passed it before, as recorded in {@code validatedDir} (see {@link ValidatedConfigs});
+     * a config that passes now is recorded there.
+     */
+    public static LoadedBundle loadLenient(Path bundleOrConfig, Path validatedDir) throws ConfigException {
+        return load(bundleOrConfig, true, validatedDir);
     }
 
     private static LoadedBundle load(Path bundleOrConfig, boolean ignoreUnknown) throws ConfigException {
+        return load(bundleOrConfig, ignoreUnknown, null);
+    }
+
+    private static LoadedBundle load(Path bundleOrConfig, boolean ignoreUnknown, Path validatedDir) throws ConfigException {
         Path configFile = configFile(bundleOrConfig);
         Path bundleDir = configFile.toAbsolutePath().normalize().getParent();
-        ConfigReader.Parsed parsed;
+        byte[] bytes;
         try {
-            parsed = ConfigReader.read(configFile, configFile.toString());
+            // One byte past the limit, so that a larger file is told apart (ConfigReader.read's way).
+            bytes = ConfigFile.read(configFile, ConfigReader.MAX_BYTES + 1);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + configFile + ": " + e.getMessage(), e);
         }
+        ConfigReader.Parsed parsed = ConfigReader.parse(bytes, configFile.toString());
+        ValidatedConfigs.Entry validated = validatedDir == null ? null : new ValidatedConfigs(validatedDir).entry(bytes);
         List<Diagnostic> warnings = new ArrayList<>();
-        Spec spec = check(parsed, bundleDir, warnings, ignoreUnknown);
+        Spec spec = check(parsed, bundleDir, warnings, ignoreUnknown, validated);
         return new LoadedBundle(bundleDir, configFile, spec, Diagnostics.sorted(warnings));
     }
 
@@ -75,12 +91,23 @@ public final class BundleLoader {
     /** As {@link #check(ConfigReader.Parsed, Path, List)}; {@code ignoreUnknown}: see {@link #loadLenient}. */
     static Spec check(ConfigReader.Parsed parsed, Path bundleDir, List<Diagnostic> warnings, boolean ignoreUnknown)
             throws ConfigException {
+        return check(parsed, bundleDir, warnings, ignoreUnknown, null);
+    }
+
+    /** As {@link #check(ConfigReader.Parsed, Path, List, boolean)}; {@code validated}: this config's record of passing the schema, or null. */
+    private static Spec check(ConfigReader.Parsed parsed, Path bundleDir, List<Diagnostic> warnings, boolean ignoreUnknown,
+            ValidatedConfigs.Entry validated) throws ConfigException {
         List<Diagnostic> problems = new ArrayList<>();
         ByteSize.normalize(parsed.tree(), parsed.sourceMap(), parsed.file(), problems);
         // A size that did not parse was reported above; the schema's "does not match" would repeat it.
         Set<String> reported = new HashSet<>();
         problems.forEach(d -> reported.add(d.jsonPath()));
-        SchemaValidator.Split schema = SchemaValidator.get().validateSplit(parsed);
+        boolean known = problems.isEmpty() && validated != null && validated.known();
+        SchemaValidator.Split schema = known ? new SchemaValidator.Split(List.of(), List.of())
+                : SchemaValidator.get().validateSplit(parsed);
+        if (!known && validated != null && problems.isEmpty() && schema.problems().isEmpty() && schema.unknownKeys().isEmpty()) {
+            validated.record();
+        }
         List<Diagnostic> schemaProblems = new ArrayList<>(schema.problems());
         if (ignoreUnknown) {
             // Gone from the tree, so that nothing after this sees them.

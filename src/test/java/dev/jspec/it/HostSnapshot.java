@@ -161,7 +161,8 @@ record HostSnapshot(TreeSet<String> mounts, Path cgroupRoot, TreeSet<String> cgr
         TreeSet<String> out = new TreeSet<>();
         if (Files.isDirectory(dir)) {
             try (Stream<Path> s = Files.list(dir)) {
-                s.forEach(p -> out.add(p.getFileName().toString()));
+                // '@validated' is jspec's record of configs that passed the schema check, not a container's.
+                s.map(p -> p.getFileName().toString()).filter(n -> !n.equals(Engines.VALIDATED)).forEach(out::add);
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }

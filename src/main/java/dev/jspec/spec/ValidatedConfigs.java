@@ -1,0 +1,174 @@
+package dev.jspec.spec;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+
+/**
+ * The configs whose schema check already passed, so that starting one again does not build
+ * the JSON-schema validator (tens of milliseconds of a cold JVM) to learn the same answer.
+ * Only the schema check is skipped: sizes are normalized, the semantic checks run and their
+ * warnings are printed at every start, and a config with any schema problem or unknown key
+ * is never recorded, so its diagnostics are printed every time too.
+ *
+ * <p>An entry is the exact bytes that passed, after a line naming the jspec and validator
+ * builds that passed them; a start that finds an entry compares it byte for byte with its
+ * own config, so no hash collision can let another config through, and a rebuilt jspec or
+ * schema never matches an old entry. Entries live in a directory of the state root that
+ * only root may write ({@code <root>/@validated}, a name no container ID can take); an
+ * entry or directory that is not root's alone, or a link, is not believed.
+ */
+final class ValidatedConfigs {
+
+    /** More than this many entries and the directory is emptied before the next is added. */
+    static final int MAX_ENTRIES = 64;
+
+    private final Path dir;
+
+    ValidatedConfigs(Path dir) {
+        this.dir = dir;
+    }
+
+    /** The entry for a config of these bytes. */
+    Entry entry(byte[] config) {
+        byte[] content = content(config);
+        String hex = Long.toHexString(fnv1a(content));
+        return new Entry(dir.resolve("0".repeat(16 - hex.length()) + hex), content);
+    }
+
+    /** A config's place in the directory: whether it passed before, and recording that it did. */
+    final class Entry {
+        private final Path file;
+        private final byte[] content;
+
+        private Entry(Path file, byte[] content) {
+            this.file = file;
+            this.content = content;
+        }
+
+        /** Whether exactly these bytes passed the schema check of this very jspec before. */
+        boolean known() {
+            try {
+                if (!trusted(dir, true) || !trusted(file, false)) {
+                    return false;
+                }
+                return Files.size(file) == content.length && Arrays.equals(Files.readAllBytes(file), content);
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
+        }
+
+        /** Records that these bytes passed; best effort (a start never fails for its cache). */
+        void record() {
+            try {
+                if (!Files.isDirectory(dir.getParent(), LinkOption.NOFOLLOW_LINKS)) {
+                    return; // No state root yet: not made here.
+                }
+                if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                    try {
+                        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                    } catch (java.nio.file.FileAlreadyExistsException e) {
+                        // Made meanwhile by another start.
+                    }
+                }
+                if (!trusted(dir, true)) {
+                    return;
+                }
+                prune();
+                Path tmp = Files.createTempFile(dir, ".entry.", ".tmp",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                try {
+                    Files.write(tmp, content);
+                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            } catch (IOException | RuntimeException e) {
+                // Not recorded: the next start checks the schema again.
+            }
+        }
+
+        private void prune() throws IOException {
+            long count;
+            try (var s = Files.list(dir)) {
+                count = s.count();
+            }
+            if (count < MAX_ENTRIES) {
+                return;
+            }
+            try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+                for (Path p : s) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    /** A directory or regular file (no link followed) owned by root and writable by no one else. */
+    private static boolean trusted(Path p, boolean directory) throws IOException {
+        var attrs = Files.readAttributes(p, "unix:uid,mode,isDirectory,isRegularFile", LinkOption.NOFOLLOW_LINKS);
+        boolean kind = directory ? (Boolean) attrs.get("isDirectory") : (Boolean) attrs.get("isRegularFile");
+        return kind && (Integer) attrs.get("uid") == 0 && ((Integer) attrs.get("mode") & 0022) == 0;
+    }
+
+    /** What an entry holds: the builds' line, then the config's bytes. */
+    private static byte[] content(byte[] config) {
+        byte[] head = (BUILD + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] out = Arrays.copyOf(head, head.length + config.length);
+        System.arraycopy(config, 0, out, head.length, config.length);
+        return out;
+    }
+
+    /**
+     * The jspec build (its jar or classes, with the schema in it) and the validator's, each
+     * by path, size and modification time: what decides whether a config passes.
+     */
+    private static final String BUILD = "jspec validated v1 " + origin(SchemaValidator.class) + " "
+            + origin(com.networknt.schema.Schema.class) + " " + resource(SchemaValidator.SCHEMA_RESOURCE);
+
+    private static String origin(Class<?> c) {
+        try {
+            return stamp(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()));
+        } catch (URISyntaxException | RuntimeException e) {
+            return "unknown:" + System.nanoTime(); // Never matches a recorded entry.
+        }
+    }
+
+    private static String resource(String name) {
+        URL url = SchemaValidator.class.getClassLoader().getResource(name);
+        if (url == null || !url.getProtocol().equals("file")) {
+            return "-"; // In the jar, which origin() stamped.
+        }
+        try {
+            return stamp(Path.of(url.toURI()));
+        } catch (URISyntaxException | RuntimeException e) {
+            return "unknown:" + System.nanoTime();
+        }
+    }
+
+    private static String stamp(Path p) {
+        try {
+            return p + ":" + Files.size(p) + ":" + Files.getLastModifiedTime(p).toMillis();
+        } catch (IOException e) {
+            return "unknown:" + System.nanoTime();
+        }
+    }
+
+    /** FNV-1a, 64 bits: only an entry's name; a match is decided by comparing the bytes. */
+    static long fnv1a(byte[] bytes) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : bytes) {
+            h ^= b & 0xff;
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+}
