@@ -148,7 +148,7 @@ final class ExecCommand implements Callable<Integer> {
             Signals.forward(FORWARDED_SIGNALS, forwarder::deliver);
         }
         Syscalls sys = new LinuxSyscalls();
-        ParentExecutor executor = new ParentExecutor(sys, plan, ParentExecutor.Stdio.INHERIT);
+        ParentExecutor executor = new ParentExecutor(sys, plan, ParentExecutor.Stdio.INHERIT, err::println);
         int pid;
         try {
             pid = executor.spawn();

@@ -149,7 +149,7 @@ final class Launch {
             return ExitCodes.START_FAILED;
         }
         sys = new LinuxSyscalls();
-        executor = new ParentExecutor(sys, plan, ParentExecutor.Stdio.INHERIT);
+        executor = new ParentExecutor(sys, plan, ParentExecutor.Stdio.INHERIT, err::println);
         // Held until the start is recorded: a delete or start meanwhile waits for it.
         try (StateStore.Lock lock = store.lock(id)) {
             pid = executor.spawn();

@@ -52,11 +52,23 @@ public final class ParentExecutor {
         public static final Stdio INHERIT = new Stdio(0, 1, 2);
     }
 
-    public ParentExecutor(Syscalls sys, Plan plan, Stdio stdio) {
+    private final java.util.function.Consumer<String> problems;
+
+    /**
+     * @param problems where a rollback says, one line each, what it could not undo (a
+     *     cgroup that stays); the CLI passes its error writer
+     */
+    public ParentExecutor(Syscalls sys, Plan plan, Stdio stdio, java.util.function.Consumer<String> problems) {
         this.sys = sys;
         this.plan = plan;
         this.stdio = stdio;
+        this.problems = problems;
         this.cgroups = CgroupManager.forStart(sys, plannedCgroups(plan));
+    }
+
+    /** For tests: what a rollback cannot undo is not reported. */
+    public ParentExecutor(Syscalls sys, Plan plan, Stdio stdio) {
+        this(sys, plan, stdio, line -> { });
     }
 
     /**
@@ -383,7 +395,7 @@ public final class ParentExecutor {
      * without its own PID namespace can leave, are killed first) and the parents left empty.
      */
     public void removeCgroups() {
-        removeCgroups(System.err::println);
+        removeCgroups(problems);
     }
 
     /** As {@link #removeCgroups()}, telling {@code problems} (one line each) what stays. */

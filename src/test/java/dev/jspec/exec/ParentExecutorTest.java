@@ -130,6 +130,17 @@ class ParentExecutorTest {
     }
 
     @Test
+    void aRollbackTellsTheCallersSinkWhatStays() throws Exception {
+        RecordingSyscalls sys = new RecordingSyscalls().failOn("rmdir /cg/pids/jspec/c7", Errno.EACCES);
+        List<String> problems = new java.util.ArrayList<>();
+        ParentExecutor px = new ParentExecutor(sys, plan(new Step.CgroupMkdir("/cg/pids/jspec/c7", false)),
+                ParentExecutor.Stdio.INHERIT, problems::add);
+        px.start();
+        px.rollback();
+        assertEquals(List.of("jspec: cannot remove cgroup /cg/pids/jspec/c7: " + Errno.describe(Errno.EACCES)), problems);
+    }
+
+    @Test
     void aContainersCgroupThatHoldsProcessesIsNotJoined() {
         RecordingSyscalls sys = new RecordingSyscalls() {
             @Override public String readFile(String path) {
