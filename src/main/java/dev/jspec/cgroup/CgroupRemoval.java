@@ -1,7 +1,7 @@
 package dev.jspec.cgroup;
 
-import dev.jspec.sys.SyscallException;
 import dev.jspec.sys.Errno;
+import dev.jspec.sys.SyscallException;
 import dev.jspec.sys.Syscalls;
 import java.util.List;
 import java.util.function.Consumer;

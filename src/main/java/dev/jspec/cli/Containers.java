@@ -1,9 +1,9 @@
 package dev.jspec.cli;
 
 import dev.jspec.cgroup.CgroupManager;
-import dev.jspec.sys.LinuxSyscalls;
 import dev.jspec.lifecycle.ContainerId;
 import dev.jspec.lifecycle.ContainerState;
+import dev.jspec.sys.LinuxSyscalls;
 import java.io.IOException;
 import java.io.PrintWriter;
 

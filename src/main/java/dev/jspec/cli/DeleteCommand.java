@@ -1,13 +1,13 @@
 package dev.jspec.cli;
 
-import dev.jspec.util.ExitCodes;
 import dev.jspec.cgroup.CgroupManager;
+import dev.jspec.lifecycle.ContainerState;
+import dev.jspec.lifecycle.StateStore;
 import dev.jspec.sys.Errno;
 import dev.jspec.sys.LinuxSyscalls;
 import dev.jspec.sys.SyscallException;
 import dev.jspec.sys.Syscalls;
-import dev.jspec.lifecycle.ContainerState;
-import dev.jspec.lifecycle.StateStore;
+import dev.jspec.util.ExitCodes;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.jspec.cli;
 
-import dev.jspec.util.Json;
-import dev.jspec.util.ExitCodes;
 import dev.jspec.cgroup.CgroupManager;
 import dev.jspec.cgroup.CgroupStats;
 import dev.jspec.lifecycle.ContainerState;
+import dev.jspec.util.ExitCodes;
+import dev.jspec.util.Json;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.time.Duration;

@@ -1,7 +1,5 @@
 package dev.jspec.cli;
 
-import dev.jspec.util.Json;
-import dev.jspec.util.ExitCodes;
 import dev.jspec.exec.LsmProbe;
 import dev.jspec.lifecycle.ContainerState;
 import dev.jspec.plan.Capability;
@@ -14,6 +12,8 @@ import dev.jspec.spec.ConfigReader;
 import dev.jspec.spec.SchemaValidator;
 import dev.jspec.spec.Spec;
 import dev.jspec.spec.SpecBinder;
+import dev.jspec.util.ExitCodes;
+import dev.jspec.util.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

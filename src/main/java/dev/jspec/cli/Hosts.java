@@ -2,8 +2,8 @@ package dev.jspec.cli;
 
 import dev.jspec.cgroup.CgroupLayoutProbe;
 import dev.jspec.exec.InitCommand;
-import dev.jspec.exec.LsmProbe;
 import dev.jspec.exec.InitFiles;
+import dev.jspec.exec.LsmProbe;
 import dev.jspec.plan.HostFacts;
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package dev.jspec.cli;
 
-import dev.jspec.util.ExitCodes;
 import dev.jspec.exec.InitCommand;
+import dev.jspec.util.ExitCodes;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

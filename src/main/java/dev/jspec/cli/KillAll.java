@@ -1,9 +1,9 @@
 package dev.jspec.cli;
 
-import dev.jspec.util.ExitCodes;
+import dev.jspec.lifecycle.ContainerState;
 import dev.jspec.sys.Errno;
 import dev.jspec.sys.SyscallException;
-import dev.jspec.lifecycle.ContainerState;
+import dev.jspec.util.ExitCodes;
 import java.io.PrintWriter;
 
 /**

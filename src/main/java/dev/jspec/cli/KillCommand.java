@@ -1,10 +1,10 @@
 package dev.jspec.cli;
 
-import dev.jspec.util.ExitCodes;
+import dev.jspec.lifecycle.ContainerState;
 import dev.jspec.sys.Errno;
 import dev.jspec.sys.LinuxSyscalls;
 import dev.jspec.sys.SyscallException;
-import dev.jspec.lifecycle.ContainerState;
+import dev.jspec.util.ExitCodes;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;

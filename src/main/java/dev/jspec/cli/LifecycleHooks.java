@@ -1,10 +1,10 @@
 package dev.jspec.cli;
 
 import dev.jspec.exec.HookRunner;
-import dev.jspec.sys.Syscalls;
 import dev.jspec.spec.BundleLoader;
 import dev.jspec.spec.ConfigException;
 import dev.jspec.spec.Spec;
+import dev.jspec.sys.Syscalls;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

@@ -1,10 +1,10 @@
 package dev.jspec.cli;
 
-import dev.jspec.util.Json;
-import dev.jspec.util.ExitCodes;
 import dev.jspec.lifecycle.ContainerState;
 import dev.jspec.spec.BundleLoader;
 import dev.jspec.spec.ConfigReader;
+import dev.jspec.util.ExitCodes;
+import dev.jspec.util.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

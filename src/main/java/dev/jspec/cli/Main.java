@@ -1,7 +1,7 @@
 package dev.jspec.cli;
 
-import dev.jspec.util.ExitCodes;
 import dev.jspec.lifecycle.StateStore;
+import dev.jspec.util.ExitCodes;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

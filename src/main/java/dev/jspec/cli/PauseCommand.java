@@ -1,8 +1,8 @@
 package dev.jspec.cli;
 
-import dev.jspec.util.ExitCodes;
 import dev.jspec.cgroup.CgroupManager;
 import dev.jspec.lifecycle.ContainerState;
+import dev.jspec.util.ExitCodes;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;

@@ -1,6 +1,5 @@
 package dev.jspec.cli;
 
-import dev.jspec.util.ExitCodes;
 import dev.jspec.lifecycle.ContainerId;
 import dev.jspec.plan.HostFacts;
 import dev.jspec.plan.PlanCodec;
@@ -11,6 +10,7 @@ import dev.jspec.spec.BundleLoader;
 import dev.jspec.spec.ConfigException;
 import dev.jspec.spec.Diagnostic;
 import dev.jspec.spec.LoadedBundle;
+import dev.jspec.util.ExitCodes;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

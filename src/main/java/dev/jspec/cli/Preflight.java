@@ -1,8 +1,8 @@
 package dev.jspec.cli;
 
-import dev.jspec.util.Json;
 import dev.jspec.plan.HostFacts;
 import dev.jspec.spec.Spec;
+import dev.jspec.util.Json;
 
 /** Features a config may ask for that jspec cannot honour yet: refused before anything is made. */
 final class Preflight {

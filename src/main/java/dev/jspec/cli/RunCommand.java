@@ -1,11 +1,8 @@
 package dev.jspec.cli;
 
-import dev.jspec.util.ExitCodes;
 import dev.jspec.exec.ExitStatus;
-import dev.jspec.sys.LinuxSyscalls;
 import dev.jspec.exec.ParentExecutor;
 import dev.jspec.exec.StepFailure;
-import dev.jspec.sys.Syscalls;
 import dev.jspec.exec.TerminalProxy;
 import dev.jspec.lifecycle.ContainerId;
 import dev.jspec.lifecycle.ContainerState;
@@ -19,6 +16,9 @@ import dev.jspec.spec.BundleLoader;
 import dev.jspec.spec.ConfigException;
 import dev.jspec.spec.Diagnostic;
 import dev.jspec.spec.LoadedBundle;
+import dev.jspec.sys.LinuxSyscalls;
+import dev.jspec.sys.Syscalls;
+import dev.jspec.util.ExitCodes;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

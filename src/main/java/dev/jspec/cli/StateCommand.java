@@ -1,8 +1,8 @@
 package dev.jspec.cli;
 
-import dev.jspec.util.Json;
-import dev.jspec.util.ExitCodes;
 import dev.jspec.lifecycle.ContainerState;
+import dev.jspec.util.ExitCodes;
+import dev.jspec.util.Json;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

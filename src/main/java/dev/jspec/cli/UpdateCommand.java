@@ -1,6 +1,5 @@
 package dev.jspec.cli;
 
-import dev.jspec.util.ExitCodes;
 import dev.jspec.cgroup.CgroupLayoutProbe;
 import dev.jspec.cgroup.CgroupManager;
 import dev.jspec.lifecycle.ContainerState;
@@ -8,6 +7,7 @@ import dev.jspec.spec.ConfigException;
 import dev.jspec.spec.Diagnostic;
 import dev.jspec.spec.ResourcesReader;
 import dev.jspec.spec.Spec;
+import dev.jspec.util.ExitCodes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;

@@ -1,9 +1,9 @@
 package dev.jspec.cli;
 
-import dev.jspec.util.ExitCodes;
 import dev.jspec.spec.BundleLoader;
 import dev.jspec.spec.ConfigException;
 import dev.jspec.spec.Diagnostic;
+import dev.jspec.util.ExitCodes;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

@@ -1,10 +1,10 @@
 package dev.jspec.exec;
 
-import dev.jspec.util.Json;
-import dev.jspec.sys.SyscallException;
-import dev.jspec.sys.Errno;
-import dev.jspec.sys.Syscalls;
 import dev.jspec.spec.Spec;
+import dev.jspec.sys.Errno;
+import dev.jspec.sys.SyscallException;
+import dev.jspec.sys.Syscalls;
+import dev.jspec.util.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 

@@ -1,10 +1,5 @@
 package dev.jspec.exec;
 
-import dev.jspec.sys.MountFlags;
-import dev.jspec.sys.SyscallException;
-import dev.jspec.sys.Errno;
-import dev.jspec.sys.Syscalls;
-import dev.jspec.util.ExitCodes;
 import dev.jspec.plan.Actor;
 import dev.jspec.plan.Capability;
 import dev.jspec.plan.HostFacts;
@@ -14,6 +9,11 @@ import dev.jspec.plan.StepText;
 import dev.jspec.seccomp.Libseccomp;
 import dev.jspec.seccomp.NativeLibseccomp;
 import dev.jspec.seccomp.SeccompLoader;
+import dev.jspec.sys.Errno;
+import dev.jspec.sys.MountFlags;
+import dev.jspec.sys.SyscallException;
+import dev.jspec.sys.Syscalls;
+import dev.jspec.util.ExitCodes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

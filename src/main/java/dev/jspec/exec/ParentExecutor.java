@@ -1,18 +1,18 @@
 package dev.jspec.exec;
 
-import dev.jspec.sys.MountFlags;
-import dev.jspec.sys.SyscallException;
-import dev.jspec.sys.Errno;
-import dev.jspec.sys.Syscalls;
 import dev.jspec.cgroup.CgroupCleanup;
 import dev.jspec.cgroup.CgroupManager;
-import dev.jspec.util.ExitCodes;
 import dev.jspec.plan.Actor;
 import dev.jspec.plan.Plan;
 import dev.jspec.plan.PlanCodec;
 import dev.jspec.plan.Step;
 import dev.jspec.plan.StepText;
 import dev.jspec.seccomp.ContainerProcessState;
+import dev.jspec.sys.Errno;
+import dev.jspec.sys.MountFlags;
+import dev.jspec.sys.SyscallException;
+import dev.jspec.sys.Syscalls;
+import dev.jspec.util.ExitCodes;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,17 +1,17 @@
 package dev.jspec.init;
 
-import dev.jspec.util.ExitCodes;
 import dev.jspec.exec.InitExecutor;
 import dev.jspec.exec.InitFds;
 import dev.jspec.exec.InitProtocol;
-import dev.jspec.sys.LinuxSyscalls;
 import dev.jspec.exec.StepFailure;
-import dev.jspec.sys.Syscalls;
 import dev.jspec.plan.Plan;
 import dev.jspec.plan.PlanCodec;
 import dev.jspec.plan.Step;
 import dev.jspec.seccomp.Libseccomp;
 import dev.jspec.seccomp.NativeLibseccomp;
+import dev.jspec.sys.LinuxSyscalls;
+import dev.jspec.sys.Syscalls;
+import dev.jspec.util.ExitCodes;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 

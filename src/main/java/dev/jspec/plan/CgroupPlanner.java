@@ -1,9 +1,9 @@
 package dev.jspec.plan;
 
 import dev.jspec.cgroup.CgroupV1Files;
+import dev.jspec.cgroup.CgroupV2Files;
 import dev.jspec.cgroup.ControllerWrite;
 import dev.jspec.cgroup.DeviceFilter;
-import dev.jspec.cgroup.CgroupV2Files;
 import dev.jspec.spec.Spec;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -1,8 +1,8 @@
 package dev.jspec.seccomp;
 
-import dev.jspec.util.Json;
-import dev.jspec.spec.Spec;
 import dev.jspec.plan.Step;
+import dev.jspec.spec.Spec;
+import dev.jspec.util.Json;
 
 /**
  * The "container process state" of runtime-spec's config-linux.md: what the runtime sends a

@@ -1,10 +1,10 @@
 package dev.jspec.seccomp;
 
-import dev.jspec.spec.SeccompRule;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
+import dev.jspec.spec.SeccompRule;
 import java.util.List;
 
 /**

@@ -1,9 +1,9 @@
 package dev.jspec.seccomp;
 
+import dev.jspec.plan.Step;
 import dev.jspec.spec.SeccompRule;
 import dev.jspec.sys.Errno;
 import dev.jspec.sys.SyscallException;
-import dev.jspec.plan.Step;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;

@@ -1,12 +1,12 @@
 package dev.jspec.cgroup;
 
-import dev.jspec.util.Json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jspec.cgroup.CgroupStats.BlkioEntry;
 import dev.jspec.cgroup.CgroupStats.MemoryEntry;
+import dev.jspec.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

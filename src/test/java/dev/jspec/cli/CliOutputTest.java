@@ -1,6 +1,5 @@
 package dev.jspec.cli;
 
-import dev.jspec.util.ExitCodes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +8,7 @@ import dev.jspec.exec.InitCommand;
 import dev.jspec.lifecycle.ContainerId;
 import dev.jspec.lifecycle.ContainerState;
 import dev.jspec.lifecycle.StateStore;
+import dev.jspec.util.ExitCodes;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

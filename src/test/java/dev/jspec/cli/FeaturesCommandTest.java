@@ -1,7 +1,5 @@
 package dev.jspec.cli;
 
-import dev.jspec.util.Json;
-import dev.jspec.util.ExitCodes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -15,6 +13,8 @@ import dev.jspec.seccomp.NativeLibseccomp;
 import dev.jspec.seccomp.SeccompLoader;
 import dev.jspec.spec.ConfigReader;
 import dev.jspec.spec.SpecBinder;
+import dev.jspec.util.ExitCodes;
+import dev.jspec.util.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;

@@ -1,10 +1,10 @@
 package dev.jspec.cli;
 
-import dev.jspec.util.Json;
-import dev.jspec.util.ExitCodes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jspec.util.ExitCodes;
+import dev.jspec.util.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

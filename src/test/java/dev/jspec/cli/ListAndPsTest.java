@@ -1,13 +1,13 @@
 package dev.jspec.cli;
 
-import dev.jspec.util.Json;
-import dev.jspec.util.ExitCodes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jspec.lifecycle.ContainerState;
 import dev.jspec.lifecycle.StateStore;
+import dev.jspec.util.ExitCodes;
+import dev.jspec.util.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

@@ -1,6 +1,5 @@
 package dev.jspec.cli;
 
-import dev.jspec.util.ExitCodes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -10,6 +9,7 @@ import dev.jspec.plan.PlanContext;
 import dev.jspec.plan.Planner;
 import dev.jspec.plan.SpecFixture;
 import dev.jspec.spec.LoadedBundle;
+import dev.jspec.util.ExitCodes;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -1,6 +1,5 @@
 package dev.jspec.cli;
 
-import dev.jspec.util.ExitCodes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jspec.spec.ConfigException;
 import dev.jspec.spec.ResourcesReader;
 import dev.jspec.spec.Spec;
+import dev.jspec.util.ExitCodes;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;

@@ -1,15 +1,15 @@
 package dev.jspec.exec;
 
-import dev.jspec.sys.Errno;
-import dev.jspec.sys.Syscalls;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.jspec.util.ExitCodes;
 import dev.jspec.plan.Actor;
 import dev.jspec.plan.Plan;
 import dev.jspec.plan.Step;
+import dev.jspec.sys.Errno;
+import dev.jspec.sys.Syscalls;
+import dev.jspec.util.ExitCodes;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

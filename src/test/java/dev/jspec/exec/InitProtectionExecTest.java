@@ -1,14 +1,14 @@
 package dev.jspec.exec;
 
-import dev.jspec.sys.Errno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jspec.util.ExitCodes;
 import dev.jspec.plan.Actor;
 import dev.jspec.plan.Plan;
 import dev.jspec.plan.Step;
+import dev.jspec.sys.Errno;
+import dev.jspec.util.ExitCodes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

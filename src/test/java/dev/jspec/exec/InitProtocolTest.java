@@ -1,13 +1,13 @@
 package dev.jspec.exec;
 
-import dev.jspec.sys.SyscallException;
-import dev.jspec.sys.LinuxSyscalls;
-import dev.jspec.sys.Syscalls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jspec.sys.LinuxSyscalls;
+import dev.jspec.sys.SyscallException;
+import dev.jspec.sys.Syscalls;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -1,16 +1,16 @@
 package dev.jspec.exec;
 
-import dev.jspec.cgroup.CgroupCleanup;
-import dev.jspec.sys.SyscallException;
-import dev.jspec.sys.Errno;
-import dev.jspec.sys.Syscalls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jspec.cgroup.CgroupCleanup;
 import dev.jspec.plan.Actor;
 import dev.jspec.plan.Plan;
 import dev.jspec.plan.Step;
+import dev.jspec.sys.Errno;
+import dev.jspec.sys.SyscallException;
+import dev.jspec.sys.Syscalls;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package dev.jspec.exec;
 
-import dev.jspec.sys.SyscallException;
 import dev.jspec.sys.Errno;
+import dev.jspec.sys.SyscallException;
 import dev.jspec.sys.Syscalls;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -12,9 +12,9 @@ import dev.jspec.sys.SyscallException;
 import dev.jspec.sys.Syscalls;
 import dev.jspec.util.ExitCodes;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The one line a failed step gives the user: the step as {@code jspec plan} prints it, then

@@ -1,10 +1,10 @@
 package dev.jspec.it;
 
-import dev.jspec.util.Json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.jspec.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

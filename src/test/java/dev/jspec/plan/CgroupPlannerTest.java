@@ -1,9 +1,9 @@
 package dev.jspec.plan;
 
-import dev.jspec.cgroup.CgroupLayout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jspec.cgroup.CgroupLayout;
 import dev.jspec.spec.Spec;
 import java.util.List;
 import java.util.Map;

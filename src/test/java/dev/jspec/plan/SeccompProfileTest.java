@@ -1,10 +1,10 @@
 package dev.jspec.plan;
 
-import dev.jspec.seccomp.ContainerProcessState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jspec.seccomp.ContainerProcessState;
 import dev.jspec.spec.Spec;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,11 @@
 package dev.jspec.spec;
 
-import dev.jspec.cgroup.CgroupLayout;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.jspec.cgroup.CgroupLayout;
 import dev.jspec.plan.HostFacts;
 import dev.jspec.plan.Plan;
 import dev.jspec.plan.PlanCodec;

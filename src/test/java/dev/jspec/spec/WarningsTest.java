@@ -1,9 +1,9 @@
 package dev.jspec.spec;
 
-import dev.jspec.cgroup.CgroupLayout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jspec.cgroup.CgroupLayout;
 import dev.jspec.plan.HostFacts;
 import dev.jspec.plan.PlanContext;
 import dev.jspec.plan.Planner;
