@@ -176,7 +176,20 @@ public final class CgroupManager {
 
     /** Whether the container is frozen or freezing (runc reports both as paused). */
     public boolean paused() {
-        String dir = Freezer.dir(own);
+        return frozen(own);
+    }
+
+    /**
+     * {@link #paused()} for a container known only by its recorded directories, for the
+     * commands that only look (state, list): a file read, so no system-call seam (and no JNA)
+     * is set up for it.
+     */
+    public static boolean paused(List<String> dirs, Map<String, Long> inodes) {
+        return frozen(CgroupOwnership.split(dirs, inodes).owned());
+    }
+
+    private static boolean frozen(List<String> owned) {
+        String dir = Freezer.dir(owned);
         return dir != null && Freezer.frozen(dir);
     }
 

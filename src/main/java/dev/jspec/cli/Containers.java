@@ -49,7 +49,7 @@ final class Containers {
         if (!alive(state)) {
             return "stopped";
         }
-        return cgroups(state).paused() ? "paused" : state.status();
+        return CgroupManager.paused(state.cgroups(), state.cgroupInodes()) ? "paused" : state.status();
     }
 
     /**

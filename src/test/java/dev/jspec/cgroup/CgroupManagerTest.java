@@ -196,6 +196,20 @@ class CgroupManagerTest {
     }
 
     @Test
+    void aLookAtThePausedStatusNeedsNoSyscallsAndTrustsOnlyProvenDirectories() throws Exception {
+        CgroupManager start = started("c1", 4242);
+        CgroupCleanup made = start.cleanup();
+        Map<String, Long> inodes = start.inodes();
+        assertFalse(CgroupManager.paused(made.containerDirs(), inodes));
+        recorded(start).freeze();
+        assertTrue(CgroupManager.paused(made.containerDirs(), inodes));
+        // A directory whose inode is not the recorded one is another's: its freezer says nothing.
+        Map<String, Long> wrong = new java.util.HashMap<>(inodes);
+        wrong.replaceAll((dir, inode) -> inode + 1);
+        assertFalse(CgroupManager.paused(made.containerDirs(), wrong));
+    }
+
+    @Test
     void statsAndOomKillsComeFromTheContainersOwnDirectories() throws Exception {
         CgroupManager m = recorded(started("c1", 4242));
         assertEquals(0, m.oomKills());
