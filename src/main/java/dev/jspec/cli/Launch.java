@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -52,6 +53,12 @@ final class Launch {
     private ParentExecutor executor;
     private Syscalls sys;
     private int pid;
+    /** The host's facts, found once: the early init's prelude and the plan must see the same. */
+    private HostFacts host;
+    /** The init spawned before the config was read, until the executor takes it over; or null. */
+    private ParentExecutor.Early early;
+    /** The ID's state directory was reserved (and its exec FIFO made) for the early init. */
+    private boolean reserved;
 
     /**
      * @param awaitStart `create`: the init waits for `jspec start` on the exec FIFO
@@ -68,11 +75,86 @@ final class Launch {
     }
 
     /**
-     * Loads, checks and plans the bundle; nothing is made on the host yet.
+     * Loads, checks and plans the bundle. The init may already be starting meanwhile (see
+     * {@link #startEarly}); when this fails, it is killed and its state removed again, so
+     * nothing is left on the host.
      *
      * @return 0, or the exit status to end with after the problem was printed
      */
     int prepare(boolean detached) {
+        int status = load(detached);
+        if (status != ExitCodes.OK) {
+            abandonEarly();
+        }
+        return status;
+    }
+
+    /**
+     * The start of the init, moved before the config is read (see Planner.prelude): the
+     * state directory reserved and recorded as "creating" (with the exec FIFO of `create`),
+     * then the prelude's namespaces, read-only binds and spawn on a thread of their own. The
+     * init JVM boots while this JVM reads, checks and plans the config; the executor then
+     * takes it over, or kills it if the plan does not start with those steps. Anything that
+     * fails here is left to the ordinary start, which reports it at its own step.
+     */
+    private void startEarly() {
+        if ("0".equals(System.getProperty("jspec.early"))) {
+            return;
+        }
+        StateStore store = Main.stateStore();
+        try {
+            store.reserve(id);
+        } catch (IOException e) {
+            return;
+        }
+        reserved = true;
+        try {
+            store.write(new ContainerState(id, "creating", 0, 0, bundleDir.toAbsolutePath().normalize().toString(), List.of(),
+                    List.of(), Map.of()));
+            if (awaitStart) {
+                store.makeExecFifo(id);
+            }
+        } catch (IOException | SyscallException e) {
+            store.remove(id);
+            reserved = false;
+            return;
+        }
+        sys = new LinuxSyscalls();
+        host = Hosts.current();
+        String fifo = awaitStart ? store.execFifo(id).toString() : null;
+        PlanContext ctx = new PlanContext(id, bundleDir.toAbsolutePath().normalize().toString(), host, preserveFds, fifo);
+        early = ParentExecutor.early(sys, Planner.prelude(ctx, terminalLikely()), ParentExecutor.Stdio.INHERIT, fifo);
+    }
+
+    /**
+     * The prelude's guess at process.terminal: an engine passes --console-socket exactly
+     * when the config asks for a terminal; a person running a terminal config does it from one.
+     */
+    private boolean terminalLikely() {
+        if (consoleSocket != null) {
+            return true;
+        }
+        try {
+            String stdin = Files.readSymbolicLink(Path.of("/proc/self/fd/0")).toString();
+            return stdin.startsWith("/dev/pts/") || stdin.startsWith("/dev/tty");
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    /** Kills the early init and removes the state reserved for it: the start ends before anything else was made. */
+    private void abandonEarly() {
+        if (early != null) {
+            early.abandon();
+            early = null;
+        }
+        if (reserved) {
+            Main.stateStore().remove(id);
+            reserved = false;
+        }
+    }
+
+    private int load(boolean detached) {
         if (preserveFds < 0 || preserveFds > 1000) {
             err.println("jspec: --preserve-fds " + preserveFds + " is out of range (0 to 1000)");
             return ExitCodes.USAGE;
@@ -82,6 +164,7 @@ final class Launch {
             err.println("jspec: " + badId);
             return ExitCodes.START_FAILED;
         }
+        startEarly();
         try {
             // A config that passed the schema check before skips building the validator.
             loaded = BundleLoader.loadLenient(bundleDir, Main.stateRoot.resolve(VALIDATED_DIR));
@@ -98,7 +181,9 @@ final class Launch {
         for (Diagnostic w : loaded.warnings()) {
             err.println(w);
         }
-        HostFacts host = Hosts.current();
+        if (host == null) {
+            host = Hosts.current();
+        }
         String unsupported = Preflight.unsupported(loaded.spec());
         if (unsupported == null) {
             unsupported = Preflight.unsupportedOnThisHost(loaded.spec(), host);
@@ -130,26 +215,43 @@ final class Launch {
     @SuppressWarnings("try") // the lock is held by the try, not used in it
     int start() {
         StateStore store = Main.stateStore();
-        try {
-            store.reserve(id);
-        } catch (IOException e) {
-            err.println("jspec: " + e.getMessage());
-            return ExitCodes.START_FAILED;
+        if (!reserved) {
+            try {
+                store.reserve(id);
+            } catch (IOException e) {
+                err.println("jspec: " + e.getMessage());
+                return ExitCodes.START_FAILED;
+            }
         }
-        // Recorded before anything is made, so that `jspec delete` can clean up even after
+        // Recorded before any cgroup is made, so that `jspec delete` can clean up even after
         // jspec itself was killed halfway through the start.
         try {
             store.write(state("creating", new InitProcess(0, 0), ParentExecutor.plannedCgroups(plan), Map.of()));
-            if (awaitStart) {
+            if (awaitStart && !reserved) {
                 store.makeExecFifo(id);
             }
         } catch (IOException | SyscallException e) {
+            if (early != null) {
+                early.abandon();
+                early = null;
+            }
+            reserved = false;
             store.remove(id);
             err.println("jspec: cannot record the container's state: " + e.getMessage());
             return ExitCodes.START_FAILED;
         }
-        sys = new LinuxSyscalls();
-        executor = new ParentExecutor(sys, plan, ParentExecutor.Stdio.INHERIT, err::println);
+        if (sys == null) {
+            sys = new LinuxSyscalls();
+        }
+        boolean hadEarly = early != null;
+        executor = new ParentExecutor(sys, plan, ParentExecutor.Stdio.INHERIT, err::println, early);
+        early = null;
+        if (hadEarly && Main.debug()) {
+            int n = executor.stepsRunEarly();
+            err.println(n > 0 ? "jspec: debug: steps 1-" + n + " ran before the config was read (the init started early)"
+                    : "jspec: debug: the plan does not start with the early init's steps: that init was killed, the plan runs from step 1");
+        }
+        reserved = false;
         // Held until the start is recorded: a delete or start meanwhile waits for it.
         try (StateStore.Lock lock = store.lock(id)) {
             pid = executor.spawn();

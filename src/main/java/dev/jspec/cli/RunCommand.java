@@ -100,15 +100,16 @@ final class RunCommand implements Callable<Integer> {
                     + " there");
             return ExitCodes.START_FAILED;
         }
+        // Handlers go in before anything is made (the init may be spawned before the config is
+        // read): a signal during start-up must not kill jspec halfway and orphan a container.
+        // Until the init runs the program, signals wait.
+        PendingSignals signals = new PendingSignals();
+        Signals.forward(FORWARDED_SIGNALS, signals::deliver);
         Launch launch = new Launch(id, bundleDir, preserveFds, pidFile, consoleSocket, false, err);
         int prepared = launch.prepare(detach);
         if (prepared != ExitCodes.OK) {
             return prepared;
         }
-        // Handlers go in before anything is made: a signal during start-up must not kill
-        // jspec halfway and orphan a container. Until the init exists, signals wait.
-        PendingSignals signals = new PendingSignals();
-        Signals.forward(FORWARDED_SIGNALS, signals::deliver);
         int started = launch.start();
         if (started != ExitCodes.OK || detach) {
             return started;

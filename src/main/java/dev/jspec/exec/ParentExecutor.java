@@ -53,17 +53,118 @@ public final class ParentExecutor {
     }
 
     private final java.util.function.Consumer<String> problems;
+    /** The exec FIFO the init waits on (`create`), or null. */
+    private final String fifoPath;
+    /** The index of the first plan entry this executor runs: past the prelude an early init ran. */
+    private int firstStep;
 
     /**
      * @param problems where a rollback says, one line each, what it could not undo (a
      *     cgroup that stays); the CLI passes its error writer
      */
     public ParentExecutor(Syscalls sys, Plan plan, Stdio stdio, java.util.function.Consumer<String> problems) {
+        this(sys, plan, stdio, problems, plan.entries().stream().map(Plan.Entry::step).filter(Step.AwaitStart.class::isInstance)
+                .map(st -> ((Step.AwaitStart) st).fifo()).findFirst().orElse(null));
+    }
+
+    private ParentExecutor(Syscalls sys, Plan plan, Stdio stdio, java.util.function.Consumer<String> problems, String fifoPath) {
         this.sys = sys;
         this.plan = plan;
         this.stdio = stdio;
         this.problems = problems;
+        this.fifoPath = fifoPath;
         this.cgroups = CgroupManager.forStart(sys, plannedCgroups(plan));
+    }
+
+    /**
+     * As the four-argument constructor, taking over the init {@code early} spawned when the
+     * plan starts with exactly the steps it ran; otherwise the early init is killed and this
+     * executor runs the plan from its first step, as if there had been none.
+     */
+    public ParentExecutor(Syscalls sys, Plan plan, Stdio stdio, java.util.function.Consumer<String> problems, Early early) {
+        this(sys, plan, stdio, problems);
+        if (early == null) {
+            return;
+        }
+        List<Plan.Entry> entries = plan.entries();
+        int n = early.steps.size();
+        boolean forwardsListener = entries.stream().anyMatch(e -> e.step() instanceof Step.SeccompListener);
+        if (early.spawned() && entries.size() > n && entries.subList(0, n).equals(early.steps) && !forwardsListener
+                && java.util.Objects.equals(fifoPath, early.runner.fifoPath) && stdio.equals(early.runner.stdio)) {
+            ParentExecutor e = early.runner;
+            initPid = e.initPid;
+            planWriteFd = e.planWriteFd;
+            statusReadFd = e.statusReadFd;
+            consoleSocket = e.consoleSocket;
+            seccompSocket = e.seccompSocket;
+            firstStep = n;
+        } else {
+            early.abandon();
+        }
+    }
+
+    /**
+     * An init spawned before its plan was made: the steps of {@code Planner.prelude} running
+     * on a spawner thread of their own while the caller reads, checks and plans the config.
+     * Its init boots meanwhile and waits for the plan. Either a {@link ParentExecutor} takes
+     * it over, or {@link #abandon} kills it.
+     */
+    public static final class Early {
+        private final ParentExecutor runner;
+        private final FutureTask<Void> task;
+        private final List<Plan.Entry> steps;
+        private boolean done;
+        private boolean spawned;
+
+        private Early(ParentExecutor runner, FutureTask<Void> task, List<Plan.Entry> steps) {
+            this.runner = runner;
+            this.task = task;
+            this.steps = steps;
+        }
+
+        /** Waits for the prelude's steps; whether they all ran (a failed one was undone and is reported again by the plan's own run). */
+        private boolean spawned() {
+            if (!done) {
+                done = true;
+                try {
+                    task.get();
+                    spawned = runner.initPid > 0;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (ExecutionException e) {
+                    spawned = false;
+                }
+            }
+            return spawned;
+        }
+
+        /** Kills and reaps the early init, closes its descriptors: the config was not started after all. */
+        public void abandon() {
+            spawned();
+            runner.rollback();
+        }
+    }
+
+    /**
+     * Runs {@code prelude} (the first steps of every plan of a config with the usual
+     * namespaces, see {@code Planner.prelude}) on a thread of its own and returns at once.
+     *
+     * @param fifoPath the exec FIFO the init will wait on (`create`), or null
+     */
+    public static Early early(Syscalls sys, List<Plan.Entry> prelude, Stdio stdio, String fifoPath) {
+        ParentExecutor runner = new ParentExecutor(sys, new Plan(prelude), stdio, line -> { }, fifoPath);
+        FutureTask<Void> task = new FutureTask<>(() -> {
+            try {
+                runner.runParentStepsFrom(0);
+            } catch (StepFailure | RuntimeException e) {
+                runner.rollback();
+                throw e;
+            }
+            return null;
+        });
+        Thread spawner = new Thread(task, "jspec-early-spawner");
+        spawner.start();
+        return new Early(runner, task, List.copyOf(prelude));
     }
 
     /** For tests: what a rollback cannot undo is not reported. */
@@ -161,6 +262,11 @@ public final class ParentExecutor {
         return initPid;
     }
 
+    /** How many of the plan's first steps an early init had run before this executor took it over (0: none). */
+    public int stepsRunEarly() {
+        return firstStep;
+    }
+
     /** The container's cgroups (one directory per v1 hierarchy, or one on v2), as this run made them. */
     public CgroupManager cgroups() {
         return cgroups;
@@ -170,7 +276,7 @@ public final class ParentExecutor {
         FutureTask<Void> task = new FutureTask<>(() -> {
             // The parent steps before the first init step; later ones run when the init asks.
             try {
-                runParentStepsFrom(0);
+                runParentStepsFrom(firstStep);
             } finally {
                 cgroups.releaseParentLocks();
             }
@@ -244,8 +350,6 @@ public final class ParentExecutor {
         boolean forwardsListener = plan.entries().stream().anyMatch(e -> e.step() instanceof Step.SeccompListener);
         int[] seccomp = forwardsListener ? sys.socketpair() : null;
         // create: the exec FIFO the init waits on, as an O_PATH descriptor (see Step.AwaitStart).
-        String fifoPath = plan.entries().stream().map(Plan.Entry::step).filter(Step.AwaitStart.class::isInstance)
-                .map(st -> ((Step.AwaitStart) st).fifo()).findFirst().orElse(null);
         int fifo = fifoPath != null ? sys.openPath(fifoPath) : -1;
         // The caller's preserved descriptors keep their numbers; the init's own follow them.
         InitFds fds = InitFds.after(s.preservedFds());
@@ -362,14 +466,18 @@ public final class ParentExecutor {
 
     /** Kills the init if it runs, reaps it, and removes the cgroup directories this run created. */
     public void rollback() {
+        // Each descriptor forgotten once closed: a second rollback must not close a number reused since.
         if (planWriteFd >= 0) {
             closeQuietly(planWriteFd);
+            planWriteFd = -1;
         }
         if (statusReadFd >= 0) {
             closeQuietly(statusReadFd);
+            statusReadFd = -1;
         }
         if (consoleSocket >= 0) {
             closeQuietly(consoleSocket);
+            consoleSocket = -1;
         }
         if (seccompSocket >= 0) {
             closeQuietly(seccompSocket);
@@ -386,6 +494,8 @@ public final class ParentExecutor {
             } catch (SyscallException ignored) {
                 // Reaped elsewhere.
             }
+            // Reaped: the number may be another process's from now on.
+            initPid = -1;
         }
         removeCgroups();
     }

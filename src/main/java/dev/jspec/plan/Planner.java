@@ -83,7 +83,7 @@ public final class Planner {
         Spec exec = new Spec(spec.ociVersion(), spec.root(), spec.mounts(), spec.process(), spec.hostname(), spec.domainname(),
                 null, spec.annotations(), linux);
         Planner p = new Planner(exec, ctx);
-        p.spawnInit();
+        p.spawnInit(exec.process() != null && exec.process().terminal());
         p.cgroupLeaves = List.copyOf(cgroupDirs);
         String mountPath = p.joinedNamespace("mount");
         if (mountPath != null) {
@@ -99,16 +99,42 @@ public final class Planner {
     private static final Map<String, String> NAMESPACE_FILES = Map.of("pid", "pid", "network", "net", "mount", "mnt", "ipc", "ipc",
             "uts", "uts", "user", "user", "cgroup", "cgroup", "time", "time");
 
+    /**
+     * The init is spawned first, its cgroups made while it starts: the init joins them only
+     * later (see {@link #process}), and a start whose config asks for the usual namespaces
+     * can spawn it before the config is even read (see {@link #prelude}).
+     */
     private void parent() {
+        spawnInit(spec.process() != null && spec.process().terminal());
         CgroupPlanner.CgroupPlan cgroups = CgroupPlanner.plan(spec, ctx.containerId(), ctx.host());
         cgroups.steps().forEach(s -> add(Actor.PARENT, s));
         notes.addAll(cgroups.notes());
-        spawnInit();
         cgroupLeaves = cgroups.leafDirs();
     }
 
+    /** The namespaces runc's, podman's and containerd's default configs make: the ones {@link #prelude} guesses. */
+    public static final List<String> USUAL_NAMESPACES = List.of("pid", "network", "ipc", "uts", "mount");
+
+    /**
+     * The steps the plan of any config that makes {@link #USUAL_NAMESPACES} (a cgroup
+     * namespace besides is the init's own step) and joins none starts with, up to and
+     * including the spawn of the init: the namespaces made, the init's files made read-only
+     * in them, the init spawned. They depend on nothing else in the config, so a start can
+     * run them before it has read the config, while the init JVM boots beside the parent's
+     * reading and planning; once the plan is made, its first steps must be exactly these, or
+     * the early init is killed and the plan runs from its first step.
+     */
+    public static List<Plan.Entry> prelude(PlanContext ctx, boolean terminal) {
+        List<Spec.Namespace> namespaces = USUAL_NAMESPACES.stream().map(t -> new Spec.Namespace(t, null)).toList();
+        Spec.Linux linux = new Spec.Linux(namespaces, List.of(), List.of(), Map.of(), List.of(), null, null, Map.of(), null,
+                null, List.of(), List.of(), null, null);
+        Planner p = new Planner(new Spec(Spec.OCI_VERSION, null, List.of(), null, null, null, null, Map.of(), linux), ctx);
+        p.spawnInit(terminal);
+        return List.copyOf(p.entries);
+    }
+
     /** Namespaces joined and made, the init's own files protected, and the init spawned. */
-    private void spawnInit() {
+    private void spawnInit(boolean terminal) {
 
         // mount and cgroup namespaces are the init's: the mount namespace must be joined by the
         // process that builds the root, and the cgroup namespace after the init is in its cgroup.
@@ -130,8 +156,7 @@ public final class Planner {
         } else if (!ctx.host().initFiles().isEmpty()) {
             notes.add("no mount namespace: the init's own files (java, the JDK, the jars) are not made read-only in its view");
         }
-        add(Actor.PARENT, new Step.Spawn(ctx.host().initCommand(), spec.process() != null && spec.process().terminal(),
-                ctx.preserveFds()));
+        add(Actor.PARENT, new Step.Spawn(ctx.host().initCommand(), terminal, ctx.preserveFds()));
     }
 
     /**

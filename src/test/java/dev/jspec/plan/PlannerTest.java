@@ -3,6 +3,7 @@ package dev.jspec.plan;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jspec.spec.Spec;
@@ -68,13 +69,38 @@ class PlannerTest {
         f.namespace("network", "/proc/42/ns/net").namespace("time", null).namespace("pid", null).namespace("ipc", "/proc/42/ns/ipc")
                 .namespace("mount", null).namespace("cgroup", null).namespace("uts", null);
         List<Step> parent = steps(plan(f), Actor.PARENT);
-        int setns = parent.indexOf(new Step.Setns("network", "/proc/42/ns/net"));
-        assertEquals(setns + 1, parent.indexOf(new Step.Setns("ipc", "/proc/42/ns/ipc")), "setns in config order");
-        Step unshare = parent.get(setns + 2);
-        assertEquals(new Step.Unshare(List.of("mount", "uts", "pid", "time")), unshare, "canonical order, no cgroup");
-        assertEquals(new Step.Spawn(SpecFixture.INIT, false), parent.get(setns + 3));
-        assertTrue(parent.get(setns + 4) instanceof Step.CgroupJoin join && join.dirs().size() == 8);
-        assertTrue(parent.subList(0, setns).stream().allMatch(s -> s.getClass().getSimpleName().startsWith("Cgroup")));
+        assertEquals(0, parent.indexOf(new Step.Setns("network", "/proc/42/ns/net")), "the init's namespaces first");
+        assertEquals(1, parent.indexOf(new Step.Setns("ipc", "/proc/42/ns/ipc")), "setns in config order");
+        assertEquals(new Step.Unshare(List.of("mount", "uts", "pid", "time")), parent.get(2), "canonical order, no cgroup");
+        assertEquals(new Step.Spawn(SpecFixture.INIT, false), parent.get(3));
+        int join = parent.size() - 1;
+        assertTrue(parent.get(join) instanceof Step.CgroupJoin j && j.dirs().size() == 8);
+        assertTrue(join > 4 && parent.subList(4, join).stream().allMatch(s -> s.getClass().getSimpleName().startsWith("Cgroup")),
+                "the cgroups are made after the spawn, before the init joins them: " + parent);
+    }
+
+    @Test
+    void aConfigWithTheUsualNamespacesStartsWithThePrelude() {
+        SpecFixture f = SpecFixture.container();
+        f.namespaces.clear();
+        f.namespace("pid", null).namespace("network", null).namespace("ipc", null).namespace("uts", null).namespace("mount", null)
+                .namespace("cgroup", null);
+        Plan plan = plan(f);
+        List<Plan.Entry> prelude = Planner.prelude(SpecFixture.context(), false);
+        assertTrue(prelude.getLast().step() instanceof Step.Spawn, "the prelude ends with the spawn: " + prelude);
+        assertEquals(prelude, plan.entries().subList(0, prelude.size()));
+        assertNotEquals(prelude, Planner.prelude(SpecFixture.context(), true), "the terminal is part of the spawn");
+    }
+
+    @Test
+    void aConfigThatJoinsANamespaceDoesNotStartWithThePrelude() {
+        SpecFixture f = SpecFixture.container();
+        f.namespaces.clear();
+        f.namespace("pid", null).namespace("network", "/proc/42/ns/net").namespace("ipc", null).namespace("uts", null)
+                .namespace("mount", null);
+        Plan plan = plan(f);
+        List<Plan.Entry> prelude = Planner.prelude(SpecFixture.context(), false);
+        assertNotEquals(prelude, plan.entries().subList(0, prelude.size()));
     }
 
     @Test
