@@ -44,8 +44,8 @@ public final class InitMain {
         "dev.jspec.exec.StepFailure", "dev.jspec.sys.Syscalls$FileKind", "dev.jspec.plan.Capability",
         "dev.jspec.plan.StepText", "dev.jspec.util.ExitCodes", "com.sun.jna.LastErrorException", "com.sun.jna.Memory",
         "com.sun.jna.StringArray",
-        // A libc call (dev.jspec.sys.LibC) goes through JNA's Function, which converts a String
-        // argument to a NativeString, reads back a StringArray after the call, and may look a
+        // A libc call (dev.jspec.sys.LibC) goes through JNA's Function, which reads back a
+        // StringArray (execve's argv, made of NativeStrings) after the call, and may look a
         // function up for the first time (a dlsym only) after pivot_root.
         "dev.jspec.sys.LibC", "com.sun.jna.Function", "com.sun.jna.Function$PostCallRead", "com.sun.jna.Function$PointerArray",
         "com.sun.jna.NativeString", "com.sun.jna.NativeString$StringMemory", "com.sun.jna.Native$Buffers"

@@ -4,6 +4,8 @@ import com.sun.jna.Function;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -17,7 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * reflection over field orders, annotation proxies) cost 30-40 ms in every JVM that makes
  * one call. A {@link Function} call converts its arguments by their runtime types instead:
  * each Java argument below is boxed from a parameter whose type says the native one (int,
- * long, a pointer for String, arrays, {@link Pointer} and null).
+ * long, a pointer for arrays, {@link Pointer} and null). A String goes as the bytes of a C
+ * string in a byte[] ({@link #c}): JNA would copy it into a new Memory each call, whose
+ * allocation and cleaner registration cost a cold JVM tens of microseconds, in an init
+ * that makes hundreds of calls.
  *
  * <p>The init calls these after pivot_root, when no class can be loaded any more: what a
  * call needs is loaded before it (InitMain's PRELOAD, which names this class and the JNA
@@ -53,6 +58,15 @@ final class LibC {
         return f;
     }
 
+    /** {@code s} as a NUL-terminated C string in UTF-8, the encoding the rest of jspec reads and writes; null stays null. */
+    private static byte[] c(String s) {
+        if (s == null) {
+            return null;
+        }
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        return Arrays.copyOf(bytes, bytes.length + 1);
+    }
+
     /** An int function that sets errno when it fails. */
     private static int call(String name, Object... args) throws LastErrorException {
         return function(name, true).invokeInt(args);
@@ -73,21 +87,21 @@ final class LibC {
     }
 
     static int mount(String source, String target, String fstype, long flags, String data) throws LastErrorException {
-        return call("mount", source, target, fstype, flags, data);
+        return call("mount", c(source), c(target), c(fstype), flags, c(data));
     }
 
     static int umount2(String target, int flags) throws LastErrorException {
-        return call("umount2", target, flags);
+        return call("umount2", c(target), flags);
     }
 
     // syscall(2) for the calls glibc lacks; one overload per argument shape, so that each
     // argument keeps the native type of its Java type (an int stays 32 bits, a long 64).
     static long syscall(long number, String a, String b) throws LastErrorException {
-        return callLong("syscall", number, a, b);
+        return callLong("syscall", number, c(a), c(b));
     }
 
     static long syscall(long number, int dirfd, String path, int flags, byte[] attr, long size) throws LastErrorException {
-        return callLong("syscall", number, dirfd, path, flags, attr, size);
+        return callLong("syscall", number, dirfd, c(path), flags, attr, size);
     }
 
     static long syscall(long number, int cmd, Pointer attr, int size) throws LastErrorException {
@@ -96,31 +110,31 @@ final class LibC {
 
     /** openat2(dirfd, path, struct open_how *, size). */
     static long syscall(long number, int dirfd, String path, byte[] how, long size) throws LastErrorException {
-        return callLong("syscall", number, dirfd, path, how, size);
+        return callLong("syscall", number, dirfd, c(path), how, size);
     }
 
     static int openat(int dirfd, String path, int flags, int mode) throws LastErrorException {
-        return call("openat", dirfd, path, flags, mode);
+        return call("openat", dirfd, c(path), flags, mode);
     }
 
     static int mkdirat(int dirfd, String name, int mode) throws LastErrorException {
-        return call("mkdirat", dirfd, name, mode);
+        return call("mkdirat", dirfd, c(name), mode);
     }
 
     static int mknodat(int dirfd, String name, int mode, long dev) throws LastErrorException {
-        return call("mknodat", dirfd, name, mode, dev);
+        return call("mknodat", dirfd, c(name), mode, dev);
     }
 
     static int symlinkat(String target, int dirfd, String name) throws LastErrorException {
-        return call("symlinkat", target, dirfd, name);
+        return call("symlinkat", c(target), dirfd, c(name));
     }
 
     static int unlinkat(int dirfd, String name, int flags) throws LastErrorException {
-        return call("unlinkat", dirfd, name, flags);
+        return call("unlinkat", dirfd, c(name), flags);
     }
 
     static int fchownat(int dirfd, String path, int uid, int gid, int flags) throws LastErrorException {
-        return call("fchownat", dirfd, path, uid, gid, flags);
+        return call("fchownat", dirfd, c(path), uid, gid, flags);
     }
 
     static int fchdir(int fd) throws LastErrorException {
@@ -128,7 +142,7 @@ final class LibC {
     }
 
     static long readlinkat(int dirfd, String path, byte[] buf, long size) throws LastErrorException {
-        return callLong("readlinkat", dirfd, path, buf, size);
+        return callLong("readlinkat", dirfd, c(path), buf, size);
     }
 
     static int fstatfs(int fd, byte[] buf) throws LastErrorException {
@@ -152,7 +166,7 @@ final class LibC {
     }
 
     static long syscall(long number, String name, long flags) throws LastErrorException {
-        return callLong("syscall", number, name, flags);
+        return callLong("syscall", number, c(name), flags);
     }
 
     static long syscall(long number, long a, long b, Pointer c, Pointer d, long e) throws LastErrorException {
@@ -180,7 +194,7 @@ final class LibC {
     }
 
     static int open(String path, int flags, int mode) throws LastErrorException {
-        return call("open", path, flags, mode);
+        return call("open", c(path), flags, mode);
     }
 
     static int close(int fd) throws LastErrorException {
@@ -193,7 +207,7 @@ final class LibC {
     }
 
     static int mkfifo(String path, int mode) throws LastErrorException {
-        return call("mkfifo", path, mode);
+        return call("mkfifo", c(path), mode);
     }
 
     static long read(int fd, byte[] buf, long count) throws LastErrorException {
@@ -221,51 +235,51 @@ final class LibC {
     }
 
     static int chdir(String path) throws LastErrorException {
-        return call("chdir", path);
+        return call("chdir", c(path));
     }
 
     static int mkdir(String path, int mode) throws LastErrorException {
-        return call("mkdir", path, mode);
+        return call("mkdir", c(path), mode);
     }
 
     static int rmdir(String path) throws LastErrorException {
-        return call("rmdir", path);
+        return call("rmdir", c(path));
     }
 
     static int mknod(String path, int mode, long dev) throws LastErrorException {
-        return call("mknod", path, mode, dev);
+        return call("mknod", c(path), mode, dev);
     }
 
     static int chown(String path, int uid, int gid) throws LastErrorException {
-        return call("chown", path, uid, gid);
+        return call("chown", c(path), uid, gid);
     }
 
     static int lchown(String path, int uid, int gid) throws LastErrorException {
-        return call("lchown", path, uid, gid);
+        return call("lchown", c(path), uid, gid);
     }
 
     static int symlink(String target, String linkPath) throws LastErrorException {
-        return call("symlink", target, linkPath);
+        return call("symlink", c(target), c(linkPath));
     }
 
     static int unlink(String path) throws LastErrorException {
-        return call("unlink", path);
+        return call("unlink", c(path));
     }
 
     static int statx(int dirfd, String path, int flags, int mask, byte[] buf) throws LastErrorException {
-        return call("statx", dirfd, path, flags, mask, buf);
+        return call("statx", dirfd, c(path), flags, mask, buf);
     }
 
     static int access(String path, int mode) throws LastErrorException {
-        return call("access", path, mode);
+        return call("access", c(path), mode);
     }
 
     static int sethostname(String name, long len) throws LastErrorException {
-        return call("sethostname", name, len);
+        return call("sethostname", c(name), len);
     }
 
     static int setdomainname(String name, long len) throws LastErrorException {
-        return call("setdomainname", name, len);
+        return call("setdomainname", c(name), len);
     }
 
     static int prlimit(int pid, int resource, long[] newLimit, long[] oldLimit) throws LastErrorException {
@@ -309,7 +323,7 @@ final class LibC {
     }
 
     static int execve(String path, Pointer argv, Pointer envp) throws LastErrorException {
-        return call("execve", path, argv, envp);
+        return call("execve", c(path), argv, envp);
     }
 
     static int kill(int pid, int sig) throws LastErrorException {
@@ -330,7 +344,7 @@ final class LibC {
 
     // posix_spawn returns its error number instead of setting errno.
     static int posix_spawn(int[] pid, String path, Pointer fileActions, Pointer attr, Pointer argv, Pointer envp) {
-        return plain("posix_spawn", pid, path, fileActions, attr, argv, envp);
+        return plain("posix_spawn", pid, c(path), fileActions, attr, argv, envp);
     }
 
     static int posix_spawn_file_actions_init(Pointer fileActions) {
@@ -383,7 +397,7 @@ final class LibC {
     }
 
     static int chmod(String path, int mode) throws LastErrorException {
-        return call("chmod", path, mode);
+        return call("chmod", c(path), mode);
     }
 
     static int flock(int fd, int operation) throws LastErrorException {
