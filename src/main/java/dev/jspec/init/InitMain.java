@@ -43,7 +43,12 @@ public final class InitMain {
         "dev.jspec.sys.Structs", "dev.jspec.sys.ScmRights", "dev.jspec.sys.ThreadStatuses",
         "dev.jspec.exec.StepFailure", "dev.jspec.sys.Syscalls$FileKind", "dev.jspec.plan.Capability",
         "dev.jspec.plan.StepText", "dev.jspec.util.ExitCodes", "com.sun.jna.LastErrorException", "com.sun.jna.Memory",
-        "com.sun.jna.StringArray"
+        "com.sun.jna.StringArray",
+        // A libc call (dev.jspec.sys.LibC) goes through JNA's Function, which reads back a
+        // StringArray (execve's argv, made of NativeStrings) after the call, and may look a
+        // function up for the first time (a dlsym only) after pivot_root.
+        "dev.jspec.sys.LibC", "com.sun.jna.Function", "com.sun.jna.Function$PostCallRead", "com.sun.jna.Function$PointerArray",
+        "com.sun.jna.NativeString", "com.sun.jna.NativeString$StringMemory", "com.sun.jna.Native$Buffers"
     };
 
     /** What loading a seccomp filter needs after pivot_root, loaded with libseccomp when the plan has a filter. */
@@ -133,7 +138,7 @@ public final class InitMain {
 
     /**
      * The training run for the init's AOT cache (see the launcher): the same classes a real
-     * start loads and links (JNA's registration of libc, the plan codec and step records,
+     * start loads and links (JNA's calls into libc, the plan codec and step records,
      * the executor) through calls that change nothing, then a normal exit so the JVM
      * writes the cache.
      */
