@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The one owner of a container's cgroups: everything jspec does to them goes through here,
@@ -29,7 +30,11 @@ import java.util.function.Consumer;
  */
 public final class CgroupManager {
 
-    private final Syscalls sys;
+    /** The system-call seam, asked for at the first call that needs it (see {@link #forContainer(Supplier, List, List, Map)}). */
+    private final Supplier<Syscalls> seam;
+    private Syscalls sys;
+    /** Made for a command on an existing container with the seam made on demand: removal goes through Java's file API first. */
+    private boolean lazy;
     /** A start: the container's directories and shared parents as the plan will make them. */
     private final CgroupCleanup planned;
     /** The container's own directories: made by this start, or proven by their inode. */
@@ -42,8 +47,8 @@ public final class CgroupManager {
     private final List<Integer> parentLocks = new ArrayList<>();
     private final List<String> joined = new ArrayList<>();
 
-    private CgroupManager(Syscalls sys, CgroupCleanup planned, List<String> unproven, List<String> foreign) {
-        this.sys = sys;
+    private CgroupManager(Supplier<Syscalls> seam, CgroupCleanup planned, List<String> unproven, List<String> foreign) {
+        this.seam = seam;
         this.planned = planned;
         this.unproven = List.copyOf(unproven);
         this.foreign = List.copyOf(foreign);
@@ -51,7 +56,7 @@ public final class CgroupManager {
 
     /** For a start that will make {@code planned}: nothing is the container's until {@link #mkdir} made it. */
     public static CgroupManager forStart(Syscalls sys, CgroupCleanup planned) {
-        return new CgroupManager(sys, planned, List.of(), List.of());
+        return new CgroupManager(() -> sys, planned, List.of(), List.of());
     }
 
     /**
@@ -59,8 +64,22 @@ public final class CgroupManager {
      * inode number of each directory when it was made.
      */
     public static CgroupManager forContainer(Syscalls sys, List<String> dirs, List<String> parentDirs, Map<String, Long> inodes) {
+        CgroupManager m = forContainer(() -> sys, dirs, parentDirs, inodes);
+        m.lazy = false;
+        return m;
+    }
+
+    /**
+     * As {@link #forContainer(Syscalls, List, List, Map)}, with the system-call seam made
+     * only when a call needs it: a delete of a container whose processes are all gone
+     * removes its directories through Java's file API (see {@link CgroupRemoval}), and a
+     * JVM that never sets up the native binding saves tens of milliseconds.
+     */
+    public static CgroupManager forContainer(Supplier<Syscalls> sys, List<String> dirs, List<String> parentDirs,
+            Map<String, Long> inodes) {
         CgroupOwnership.Split split = CgroupOwnership.split(dirs, inodes);
         CgroupManager m = new CgroupManager(sys, new CgroupCleanup(List.of(), List.of()), split.unproven(), split.foreign());
+        m.lazy = true;
         m.own.addAll(split.owned());
         // Not proven the container's: removed with its parents, only when nothing is in them.
         m.parents.addAll(split.unproven());
@@ -72,7 +91,7 @@ public final class CgroupManager {
 
     /** Whether {@code dir} is to be one of the container's own directories and exists already (another's: refused). */
     public boolean leafExists(String dir) {
-        return planned.containerDirs().contains(dir) && sys.kind(dir, false) != Syscalls.FileKind.MISSING;
+        return planned.containerDirs().contains(dir) && sys().kind(dir, false) != Syscalls.FileKind.MISSING;
     }
 
     /**
@@ -85,13 +104,13 @@ public final class CgroupManager {
      */
     public void mkdir(String dir, boolean shared) {
         if (shared) {
-            parentLocks.add(sys.lockDirectory(parentOf(dir)));
+            parentLocks.add(sys().lockDirectory(parentOf(dir)));
         }
         if (planned.containerDirs().contains(dir)) {
-            sys.mkdir(dir, 0755);
+            sys().mkdir(dir, 0755);
             own.add(dir);
-        } else if (sys.kind(dir, true) != Syscalls.FileKind.DIRECTORY) {
-            sys.mkdir(dir, 0755);
+        } else if (sys().kind(dir, true) != Syscalls.FileKind.DIRECTORY) {
+            sys().mkdir(dir, 0755);
             if (!shared) {
                 parents.add(dir);
             }
@@ -100,32 +119,32 @@ public final class CgroupManager {
 
     /** Once the container's directories exist: teardowns may remove shared parents again. */
     public void releaseParentLocks() {
-        parentLocks.forEach(sys::close);
+        parentLocks.forEach(sys()::close);
         parentLocks.clear();
     }
 
     /** A value a new directory starts without (v1 cpuset's cpus and mems), copied from its parent when empty. */
     public void copyFromParent(String dir, String file) {
-        String mine = sys.readFile(dir + "/" + file).strip();
+        String mine = sys().readFile(dir + "/" + file).strip();
         if (mine.isEmpty()) {
-            sys.writeFile(dir + "/" + file, sys.readFile(parentOf(dir) + "/" + file).strip());
+            sys().writeFile(dir + "/" + file, sys().readFile(parentOf(dir) + "/" + file).strip());
         }
     }
 
     /** One limit: {@code value} into {@code dir/file}. */
     public void write(String dir, String file, String value) {
-        sys.writeFile(dir + "/" + file, value);
+        sys().writeFile(dir + "/" + file, value);
     }
 
     /** cgroup v2's device rules, as one BPF program attached to {@code dir}. */
     public void attachDeviceFilter(String dir, List<String> rules) {
-        sys.attachDeviceFilter(dir, DeviceFilter.program(rules));
+        sys().attachDeviceFilter(dir, DeviceFilter.program(rules));
     }
 
     /** Puts {@code pid} into each of {@code dirs} (the init at a start, or an exec's process). */
     public void addProcess(int pid, List<String> dirs) {
         for (String dir : dirs) {
-            sys.writeFile(dir + "/cgroup.procs", Integer.toString(pid));
+            sys().writeFile(dir + "/cgroup.procs", Integer.toString(pid));
             joined.add(dir);
         }
     }
@@ -161,7 +180,8 @@ public final class CgroupManager {
 
     /** Recorded directories not proven the container's (its start stopped before recording them) that hold processes: left alone. */
     public List<String> unprovenHoldingProcesses() {
-        return unproven.stream().filter(d -> CgroupRemoval.hasProcesses(sys, d)).toList();
+        return lazy ? unproven.stream().filter(CgroupRemoval::hasProcesses).toList()
+                : unproven.stream().filter(d -> CgroupRemoval.hasProcesses(sys(), d)).toList();
     }
 
     /** Every process in the container's cgroups and the cgroups below them, once each, ascending. */
@@ -256,7 +276,7 @@ public final class CgroupManager {
     private void send(int pid, int signal) {
         int pidfd;
         try {
-            pidfd = sys.pidfdOpen(pid);
+            pidfd = sys().pidfdOpen(pid);
         } catch (SyscallException e) {
             if (e.errno() == Errno.ESRCH) {
                 return;
@@ -264,13 +284,13 @@ public final class CgroupManager {
             throw e;
         }
         try {
-            sys.pidfdSendSignal(pidfd, signal);
+            sys().pidfdSendSignal(pidfd, signal);
         } catch (SyscallException e) {
             if (e.errno() != Errno.ESRCH) {
                 throw e;
             }
         } finally {
-            sys.close(pidfd);
+            sys().close(pidfd);
         }
     }
 
@@ -348,9 +368,20 @@ public final class CgroupManager {
      * Tells {@code problems} (one line each) what stays. Done, this manager owns nothing.
      */
     public void remove(Consumer<String> problems) {
-        CgroupRemoval.remove(sys, cleanup(), problems);
+        if (lazy) {
+            CgroupRemoval.removeLazily(this::sys, cleanup(), problems);
+        } else {
+            CgroupRemoval.remove(sys(), cleanup(), problems);
+        }
         own.clear();
         parents.clear();
+    }
+
+    private Syscalls sys() {
+        if (sys == null) {
+            sys = seam.get();
+        }
+        return sys;
     }
 
     private static String parentOf(String dir) {

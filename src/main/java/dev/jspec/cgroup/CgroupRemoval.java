@@ -3,8 +3,15 @@ package dev.jspec.cgroup;
 import dev.jspec.sys.Errno;
 import dev.jspec.sys.SyscallException;
 import dev.jspec.sys.Syscalls;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Removal of a container's cgroup directories. rmdir(2) fails with EBUSY while a process
@@ -31,6 +38,77 @@ final class CgroupRemoval {
         }
         for (String dir : cleanup.parentDirs()) {
             removeIfEmpty(sys, dir, problems);
+        }
+    }
+
+    /**
+     * As {@link #remove(Syscalls, CgroupCleanup, Consumer)}, the same calls with the same
+     * outcome, with the system-call seam asked for only when a step needs it: what is done
+     * through Java's file API instead is a look at cgroup.procs, the rmdir of a container
+     * directory with nothing left in it, and leaving alone a parent that holds another
+     * cgroup (its rmdir would fail quietly). Processes to kill, a directory that stays busy
+     * or cannot be removed, and a parent that may be empty go to the seam as before.
+     */
+    static void removeLazily(Supplier<Syscalls> sys, CgroupCleanup cleanup, Consumer<String> problems) {
+        List<String> dirs = cleanup.containerDirs();
+        if (dirs.stream().anyMatch(CgroupRemoval::hasProcesses)) {
+            freezeAndKill(sys.get(), dirs);
+        }
+        for (String dir : dirs) {
+            if (!removedEmpty(dir)) {
+                removeContainerDir(sys.get(), dir, problems);
+            }
+        }
+        for (String dir : cleanup.parentDirs()) {
+            if (!inUse(dir)) {
+                removeIfEmpty(sys.get(), dir, problems);
+            }
+        }
+    }
+
+    /**
+     * The usual case, through Java's file API and no system-call seam: rmdir(2) of a
+     * directory whose processes are all gone (Files.delete removes a directory with rmdir),
+     * or nothing to do when it is gone already. False for anything else (not a directory,
+     * busy, refused): the seam's removal then does it, waiting and telling as it does.
+     */
+    static boolean removedEmpty(String dir) {
+        Path p = Path.of(dir);
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+            return true;
+        }
+        if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try {
+            Files.delete(p);
+            return true;
+        } catch (NoSuchFileException e) {
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether a parent holds a cgroup below it (a subdirectory): then its rmdir would fail
+     * (EBUSY, ENOTEMPTY), which {@link #removeIfEmpty} leaves unsaid, so neither its lock nor
+     * the call is needed. A parent that is gone is in use by nothing and needs nothing either.
+     */
+    static boolean inUse(String dir) {
+        Path p = Path.of(dir);
+        if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            return !Files.exists(p, LinkOption.NOFOLLOW_LINKS);
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(p)) {
+            for (Path e : entries) {
+                if (Files.isDirectory(e, LinkOption.NOFOLLOW_LINKS)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
@@ -118,6 +196,15 @@ final class CgroupRemoval {
         try {
             return !sys.readFile(dir + "/cgroup.procs").isBlank();
         } catch (SyscallException e) {
+            return false;
+        }
+    }
+
+    /** {@link #hasProcesses(Syscalls, String)} read through Java's file API. */
+    static boolean hasProcesses(String dir) {
+        try {
+            return !Files.readString(Path.of(dir, "cgroup.procs")).isBlank();
+        } catch (IOException | RuntimeException e) {
             return false;
         }
     }

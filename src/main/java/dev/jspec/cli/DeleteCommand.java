@@ -78,13 +78,16 @@ final class DeleteCommand implements Callable<Integer> {
             store.remove(id);
             return ExitCodes.OK;
         }
-        Syscalls sys = new LinuxSyscalls();
-        if (s.init().alive(sys)) {
+        // The system-call seam (JNA) is set up only for what needs it: a signal, or a cgroup
+        // that is busy or a parent to remove; a stopped container's delete rarely does.
+        Seam seam = new Seam();
+        if (s.init().alive()) {
             // A created container's init only waits for start: delete ends it, as runc's does.
             if (!force && !s.status().equals("created")) {
                 err.println("jspec: container \"" + id + "\" is running; stop it first or use --force");
                 return ExitCodes.FAILURE;
             }
+            Syscalls sys = seam.get();
             try {
                 s.init().signal(sys, SIGKILL);
             } catch (SyscallException e) {
@@ -95,7 +98,7 @@ final class DeleteCommand implements Callable<Integer> {
                 Thread.sleep(5);
             }
         }
-        CgroupManager cgroups = Containers.cgroups(s);
+        CgroupManager cgroups = CgroupManager.forContainer(seam, s.cgroups(), s.parentCgroups(), s.cgroupInodes());
         if (!cgroups.foreign().isEmpty()) {
             err.println("jspec: left alone, no longer the cgroups \"" + id + "\" made (another container's now): "
                     + String.join(", ", cgroups.foreign()));
@@ -108,7 +111,20 @@ final class DeleteCommand implements Callable<Integer> {
         // Directories not proven the container's go with its parents: removed only when nothing is in them.
         cgroups.remove(err::println);
         store.remove(id);
-        LifecycleHooks.runFromBundle(sys, LifecycleHooks.POSTSTOP, id, 0, s.bundle(), err);
+        LifecycleHooks.runFromBundle(seam, LifecycleHooks.POSTSTOP, id, 0, s.bundle(), err);
         return ExitCodes.OK;
+    }
+
+    /** One {@link LinuxSyscalls} for the command, made at its first use. */
+    private static final class Seam implements java.util.function.Supplier<Syscalls> {
+        private Syscalls sys;
+
+        @Override
+        public Syscalls get() {
+            if (sys == null) {
+                sys = new LinuxSyscalls();
+            }
+            return sys;
+        }
     }
 }

@@ -56,16 +56,18 @@ final class LifecycleHooks {
     /**
      * As {@link #run}, the hooks read again from the bundle's config (`start` and `delete`
      * are separate processes from the `create` that read it). A config that does not name
-     * the kind at all is not parsed: most have no hooks, and these commands stay quick.
+     * the kind at all is not parsed: most have no hooks, and these commands stay quick
+     * (nor is {@code sys} asked for its system-call seam, whose set-up costs a JVM tens of
+     * milliseconds).
      */
-    static void runFromBundle(Syscalls sys, String kind, String id, int pid, String bundle, PrintWriter err) {
+    static void runFromBundle(java.util.function.Supplier<Syscalls> sys, String kind, String id, int pid, String bundle, PrintWriter err) {
         Path dir = Path.of(bundle);
         Path config = BundleLoader.CONFIG_NAMES.stream().map(dir::resolve).filter(Files::isRegularFile).findFirst().orElse(null);
         try {
             if (config == null || !Files.readString(config).contains(kind)) {
                 return;
             }
-            run(sys, kind, BundleLoader.loadLenient(dir).spec(), id, pid, bundle, err);
+            run(sys.get(), kind, BundleLoader.loadLenient(dir).spec(), id, pid, bundle, err);
         } catch (IOException | UncheckedIOException e) {
             err.println("jspec: warning: cannot read " + config + " for its " + kind + " hooks: " + e.getMessage());
         } catch (ConfigException e) {

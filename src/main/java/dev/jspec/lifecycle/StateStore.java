@@ -37,6 +37,7 @@ public final class StateStore {
     public static final String DEFAULT_ROOT = "/run/jspec";
     private static final String STATE_FILE = "state.json";
     private static final String EXEC_FIFO = "exec.fifo";
+    private static final String LOCK_FILE = "lock";
     /** Far more than any state; a bigger file is not one jspec wrote. */
     private static final long MAX_STATE_BYTES = 1024 * 1024;
     private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
@@ -185,24 +186,63 @@ public final class StateStore {
     }
 
     /**
-     * Waits for, then holds, the container's lock (flock on its state directory): commands on
-     * one container (create's recording, start, delete, pause, ...) happen one at a time, as
-     * runc serializes them. A container without a directory has nothing to lock: a lock that
-     * does nothing is returned, and the command finds no container.
+     * Waits for, then holds, the container's lock: commands on one container (create's
+     * recording, start, delete, pause, ...) happen one at a time, as runc serializes them.
+     * A container without a directory has nothing to lock: a lock that does nothing is
+     * returned, and the command finds no container.
+     *
+     * <p>The lock is a record lock (fcntl, through {@link FileChannel#lock()}) on a file of
+     * the container's directory, "lock", so that taking it needs nothing but
+     * Java's own file API: the commands an engine sends after {@code create} (start,
+     * delete) then need no native binding at all. Record locks belong to the process, and
+     * closing any descriptor of the file drops them, so threads of one JVM queue for the
+     * file in {@link #IN_JVM} first and only the holder ever has it open.
      */
     public Lock lock(String id) {
         Path dir = dir(id);
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return () -> { };
         }
-        dev.jspec.sys.LinuxSyscalls sys = new dev.jspec.sys.LinuxSyscalls();
-        int fd;
+        Path file = dir.resolve(LOCK_FILE);
+        java.util.concurrent.Semaphore inJvm;
         try {
-            fd = sys.lockDirectory(dir.toString());
-        } catch (dev.jspec.sys.SyscallException e) {
+            inJvm = IN_JVM.computeIfAbsent(dir.toRealPath(LinkOption.NOFOLLOW_LINKS).resolve(LOCK_FILE),
+                    k -> new java.util.concurrent.Semaphore(1));
+        } catch (IOException e) {
+            return () -> { }; // The directory went away meanwhile.
+        }
+        inJvm.acquireUninterruptibly();
+        FileChannel ch = null;
+        try {
+            ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+                    PosixFilePermissions.asFileAttribute(FILE_MODE));
+            ch.lock();
+        } catch (IOException | RuntimeException e) {
+            // The directory went away meanwhile (a delete): the command finds no container.
+            closeQuietly(ch);
+            inJvm.release();
             return () -> { };
         }
-        return () -> sys.close(fd);
+        FileChannel held = ch;
+        return () -> {
+            // Closing the channel releases the record lock.
+            closeQuietly(held);
+            inJvm.release();
+        };
+    }
+
+    /** One permit per lock file: the threads of this JVM that want it queue here (see {@link #lock}). */
+    private static final java.util.Map<Path, java.util.concurrent.Semaphore> IN_JVM = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static void closeQuietly(FileChannel ch) {
+        if (ch == null) {
+            return;
+        }
+        try {
+            ch.close();
+        } catch (IOException e) {
+            // Closed or not, the process lets go of the lock when it ends.
+        }
     }
 
     /** The container's exec FIFO: `create`'s init waits on it until `start` opens it (runc's exec.fifo). */

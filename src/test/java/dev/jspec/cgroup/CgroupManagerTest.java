@@ -285,4 +285,55 @@ class CgroupManagerTest {
         assertFalse(signals.stream().anyMatch(s -> s.startsWith("kill 777") || s.startsWith("pidfd 777")), signals.toString());
         assertTrue(Files.isDirectory(aside));
     }
+
+    /** A seam that must not be asked for: the test fails if the removal sets one up. */
+    private static Syscalls none() {
+        throw new AssertionError("the system-call seam was set up");
+    }
+
+    /**
+     * A delete of a stopped container (forContainer with a seam made on demand): its empty
+     * directories are removed through Java's file API, and a parent that holds another
+     * container's directory is left without its lock or rmdir, so no seam (no JNA) is set up.
+     */
+    @Test
+    void aStoppedContainersEmptyDirectoriesGoWithoutTheSeamWhileItsParentIsInUse() throws Exception {
+        List<String> mine = List.of(pids + "/jspec/c1", memory + "/jspec/c1");
+        for (String d : mine) {
+            Files.createDirectories(Path.of(d));
+        }
+        Files.createDirectories(Path.of(pids, "jspec", "other"));
+        Files.createDirectories(Path.of(memory, "jspec", "other"));
+        Map<String, Long> inodes = CgroupOwnership.inodes(mine);
+        CgroupManager m = CgroupManager.forContainer(CgroupManagerTest::none, mine,
+                List.of(pids + "/jspec", memory + "/jspec"), inodes);
+        List<String> problems = new ArrayList<>();
+        assertEquals(List.of(), m.unprovenHoldingProcesses());
+        m.remove(problems::add);
+        assertEquals(List.of(), problems);
+        assertFalse(Files.exists(Path.of(pids, "jspec", "c1")));
+        assertFalse(Files.exists(Path.of(memory, "jspec", "c1")));
+        assertTrue(Files.isDirectory(Path.of(pids, "jspec", "other")), "another container's directory stays");
+        assertTrue(Files.isDirectory(Path.of(memory, "jspec", "other")));
+    }
+
+    /** What needs the seam still goes to it: a process to kill, a busy directory, a parent that may be empty (its lock). */
+    @Test
+    void aDeleteAsksForTheSeamWhenAProcessIsLeftOrAParentMayBeEmpty() throws Exception {
+        CgroupManager start = started("c1", 4242);
+        CgroupCleanup made = start.cleanup();
+        int[] asked = {0};
+        CgroupManager m = CgroupManager.forContainer(() -> {
+            asked[0]++;
+            return cgroupfs();
+        }, made.containerDirs(), made.parentDirs(), start.inodes());
+        List<String> problems = new ArrayList<>();
+        m.remove(problems::add);
+        assertEquals(List.of(), problems);
+        assertEquals(1, asked[0], "one seam, made once");
+        assertTrue(signals.contains("kill 4242 " + SIGKILL), "the process left inside is killed: " + signals);
+        assertFalse(Files.exists(Path.of(pids, "jspec")), "the parent goes with its last container, under its lock");
+        assertFalse(Files.exists(Path.of(memory, "jspec")));
+        assertFalse(Files.exists(Path.of(freezer, "jspec")));
+    }
 }
