@@ -59,6 +59,7 @@ public final class BundleLoader {
     }
 
     private static LoadedBundle load(Path bundleOrConfig, boolean ignoreUnknown, Path validatedDir) throws ConfigException {
+        BigDecimalAhead.start();
         Path configFile = configFile(bundleOrConfig);
         Path bundleDir = configFile.toAbsolutePath().normalize().getParent();
         byte[] bytes;
@@ -73,6 +74,34 @@ public final class BundleLoader {
         List<Diagnostic> warnings = new ArrayList<>();
         Spec spec = check(parsed, bundleDir, warnings, ignoreUnknown, validated);
         return new LoadedBundle(bundleDir, configFile, spec, Diagnostics.sorted(warnings));
+    }
+
+    /**
+     * Initializes {@link java.math.BigDecimal} on a thread of its own while this one reads the
+     * config. The first Jackson value node of a parse initializes it (Jackson's ValueNode keeps
+     * BigDecimal constants), and JDK 25's BigDecimal initializer squares its way to 5^65536:
+     * 20-40 ms of a cold JVM's CPU that the parse would wait for. Started before the config
+     * file is opened (its first native call sets up JNA meanwhile), it runs on another core.
+     * The thread touches no class of jspec's or Jackson's, so no class initialization can
+     * wait on it in a cycle; a parse that gets there first merely waits for it to finish.
+     */
+    private static final class BigDecimalAhead implements Runnable {
+        private static final java.util.concurrent.atomic.AtomicBoolean STARTED = new java.util.concurrent.atomic.AtomicBoolean();
+        @SuppressWarnings("unused") // written only to make the initialization happen
+        private static volatile Object initialized;
+
+        static void start() {
+            if (STARTED.compareAndSet(false, true)) {
+                Thread t = new Thread(new BigDecimalAhead(), "jspec-bigdecimal");
+                t.setDaemon(true);
+                t.start();
+            }
+        }
+
+        @Override
+        public void run() {
+            initialized = java.math.BigDecimal.ONE;
+        }
     }
 
     /**

@@ -89,11 +89,28 @@ public final class ConfigReader {
 
     /** Parses config text held in memory (tests, and configs that did not come from a file). */
     public static Parsed parse(byte[] bytes, String file) throws ConfigException {
+        return parse(bytes, file, true);
+    }
+
+    /** As {@link #parse(byte[], String)} through the YAML path alone, for tests that hold the JSON reader to it. */
+    static Parsed parseYaml(byte[] bytes, String file) throws ConfigException {
+        return parse(bytes, file, false);
+    }
+
+    private static Parsed parse(byte[] bytes, String file, boolean json) throws ConfigException {
         ConfigReader reader = new ConfigReader(file);
         if (bytes.length > MAX_BYTES) {
             throw reader.fail(Location.START, "the config is larger than 1 MiB (" + MAX_BYTES + " bytes); jspec refuses it");
         }
         String text = reader.decode(bytes);
+        if (json) {
+            // Plain JSON (runc's config.json, every engine's) in one pass; the reader yields
+            // exactly what the YAML path below would, or declines and leaves the text to it.
+            Parsed parsed = JsonConfigReader.read(text, file);
+            if (parsed != null) {
+                return parsed;
+            }
+        }
         reader.text = text;
         reader.refuseUnprintable(text);
         reader.scanEvents(text);
@@ -374,7 +391,7 @@ public final class ConfigReader {
             if (text.length() > 1 && text.matches("[-+]?0[0-9]+")) {
                 leadingZeroIntegers.add(path.pointer());
             }
-            return value.bitLength() < 64 ? JSON.numberNode(value.longValue()) : JSON.numberNode(value);
+            return integerNode(value);
         } else if (tag.equals(Tag.FLOAT)) {
             String lower = text.toLowerCase(java.util.Locale.ROOT);
             if (lower.endsWith(".inf") || lower.equals(".nan")) {
@@ -382,7 +399,7 @@ public final class ConfigReader {
                 return JSON.nullNode();
             }
             try {
-                return JSON.numberNode(new BigDecimal(text.startsWith("+") ? text.substring(1) : text).doubleValue());
+                return floatNode(text);
             } catch (NumberFormatException e) {
                 problems.add(at(scalar.getStartMark(), path, "'" + text + "' is tagged as a number but is not one"));
                 return JSON.stringNode(text);
@@ -391,6 +408,16 @@ public final class ConfigReader {
         problems.add(at(scalar.getStartMark(), path, "YAML tag " + tag.getValue()
                 + " is not supported in a config; write a plain string, number, boolean or null"));
         return JSON.stringNode(text);
+    }
+
+    /** An integer's node: a long when it fits, else a big integer. */
+    static JsonNode integerNode(BigInteger value) {
+        return value.bitLength() < 64 ? JSON.numberNode(value.longValue()) : JSON.numberNode(value);
+    }
+
+    /** A float's node, from the core schema's float text (a finite one). */
+    static JsonNode floatNode(String text) {
+        return JSON.numberNode(new BigDecimal(text.startsWith("+") ? text.substring(1) : text).doubleValue());
     }
 
     /** YAML 1.2 core schema integers: decimal, 0o octal, 0x hexadecimal, with an optional sign. */

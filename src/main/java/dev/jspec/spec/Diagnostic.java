@@ -7,10 +7,17 @@ package dev.jspec.spec;
  */
 public record Diagnostic(String file, int line, int column, String jsonPath, String message) {
 
-    /** {@code FILE:LINE:COLUMN: message (at json.path)}, the form editors jump to. */
+    /**
+     * {@code FILE:LINE:COLUMN: message (at json.path)}, the form editors jump to. (A builder, not
+     * '+': a cold start would spin classes for each new shape of concatenation.)
+     */
     @Override
     public String toString() {
-        String where = file + ":" + line + ":" + column + ": ";
-        return jsonPath == null || jsonPath.isEmpty() ? where + message : where + message + " (at " + jsonPath + ")";
+        StringBuilder sb = new StringBuilder().append(file).append(':').append(line).append(':').append(column).append(": ")
+                .append(message);
+        if (jsonPath != null && !jsonPath.isEmpty()) {
+            sb.append(" (at ").append(jsonPath).append(')');
+        }
+        return sb.toString();
     }
 }

@@ -1,5 +1,6 @@
 package dev.jspec.spec;
 
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -24,6 +25,24 @@ public final class SourceMap {
 
     void putKey(SpecPath path, Location location) {
         keys.put(path.pointer(), location);
+    }
+
+    void putValue(String pointer, Location location) {
+        values.put(pointer, location);
+    }
+
+    void putKey(String pointer, Location location) {
+        keys.put(pointer, location);
+    }
+
+    /** Every value's location by JSON pointer (tests compare two readers' maps). */
+    Map<String, Location> values() {
+        return Collections.unmodifiableMap(values);
+    }
+
+    /** Every key's location by JSON pointer. */
+    Map<String, Location> keys() {
+        return Collections.unmodifiableMap(keys);
     }
 
     /** Where the value at {@code path} starts; for a path that is not in the file, the nearest ancestor's. */
