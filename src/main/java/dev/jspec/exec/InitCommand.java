@@ -17,6 +17,13 @@ public final class InitCommand {
     /** The init's main class, named here rather than imported: the executors sit below {@code init}. */
     static final String INIT_MAIN = "dev.jspec.init.InitMain";
 
+    /**
+     * The init's argument in an AOT training run (see the launcher): a real start of a
+     * container whose program is a file that is not executable, after which the init exits
+     * as if it had exec'd, so that its JVM writes the AOT configuration.
+     */
+    public static final String RECORD = "--aot-record";
+
     private InitCommand() {}
 
     public static List<String> argv() {
@@ -32,6 +39,9 @@ public final class InitCommand {
         argv.add("-XX:TieredStopAtLevel=1");
         argv.add("-Xss512k");
         argv.add("-XX:CICompilerCount=1");
+        // A start runs most methods a few hundred times at most: compiling them (some 300
+        // with the default thresholds, 150 with these) costs more CPU than it saves.
+        argv.add("-XX:CompileThresholdScaling=20");
         // Once the init is in the container's cgroup a thread it starts counts against
         // pids.max; keep the JVM from adding compiler threads on demand.
         argv.add("-XX:-UseDynamicNumberOfCompilerThreads");
@@ -52,7 +62,13 @@ public final class InitCommand {
         // An AOT cache the launcher trained for exactly this class path (JDK 24+); the log
         // options keep a stale cache from printing into the container's stderr.
         String aot = System.getProperty("jspec.initAot");
-        if (aot != null && Files.isRegularFile(Path.of(aot))) {
+        String record = System.getProperty("jspec.initAotRecord");
+        if (record != null && !record.isEmpty()) {
+            // The launcher's training run (see the launcher): the init records what it loads
+            // to this path, which resolves in the container's root when the init exits.
+            argv.add("-XX:AOTMode=record");
+            argv.add("-XX:AOTConfiguration=" + record);
+        } else if (aot != null && Files.isRegularFile(Path.of(aot))) {
             argv.add("-XX:AOTCache=" + aot);
             argv.add("-Xlog:aot=off");
             argv.add("-Xlog:cds=off");
@@ -60,6 +76,9 @@ public final class InitCommand {
         argv.add("-cp");
         argv.add(location(InitCommand.class) + File.pathSeparator + location(com.sun.jna.Native.class));
         argv.add(INIT_MAIN);
+        if (record != null && !record.isEmpty()) {
+            argv.add(RECORD);
+        }
         return List.copyOf(argv);
     }
 

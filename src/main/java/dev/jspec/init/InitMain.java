@@ -1,5 +1,6 @@
 package dev.jspec.init;
 
+import dev.jspec.exec.InitCommand;
 import dev.jspec.exec.InitExecutor;
 import dev.jspec.exec.InitFds;
 import dev.jspec.exec.InitProtocol;
@@ -84,6 +85,7 @@ public final class InitMain {
             train(sys);
             return;
         }
+        boolean recording = args.length == 1 && args[0].equals(InitCommand.RECORD);
         Plan plan;
         try {
             plan = PlanCodec.fromJson(new InitProtocol.InitEnd(sys, FDS).readPlan());
@@ -130,6 +132,13 @@ public final class InitMain {
             });
             report(sys, ExitCodes.START_FAILED, "jspec init: the plan has no execve step");
         } catch (StepFailure f) {
+            if (recording && f.exitCode() == ExitCodes.NOT_EXECUTABLE) {
+                // The training's program is a file that is not executable: the whole plan ran,
+                // up to the execve itself. Exiting without a report closes the status pipe as
+                // an execve would, so the parent waits for this exit, at which the JVM writes
+                // the classes it loaded to its AOT configuration.
+                Runtime.getRuntime().halt(0);
+            }
             report(sys, f.exitCode(), f.getMessage());
         } catch (RuntimeException | Error e) {
             report(sys, ExitCodes.START_FAILED, "jspec init: " + e);

@@ -1,5 +1,7 @@
 package dev.jspec.exec;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -21,5 +23,33 @@ class InitCommandTest {
         // Named by a string (the executors may not import the init), so a rename must fail here.
         assertTrue(java.lang.reflect.Modifier.isStatic(
                 Class.forName(InitCommand.INIT_MAIN).getMethod("main", String[].class).getModifiers()));
+    }
+
+    @Test
+    void aTrainingRunRecordsInsteadOfMappingACache() throws Exception {
+        java.nio.file.Path cache = java.nio.file.Files.createTempFile("init", ".aot");
+        String oldCache = System.setProperty("jspec.initAot", cache.toString());
+        try {
+            List<String> normal = InitCommand.argv();
+            assertTrue(normal.contains("-XX:AOTCache=" + cache), normal.toString());
+            assertEquals(InitCommand.INIT_MAIN, normal.get(normal.size() - 1));
+            System.setProperty("jspec.initAotRecord", "/t/out/init.aotconf");
+            List<String> training = InitCommand.argv();
+            int main = training.indexOf(InitCommand.INIT_MAIN);
+            assertTrue(training.indexOf("-XX:AOTMode=record") > 0 && training.indexOf("-XX:AOTMode=record") < main,
+                    training.toString());
+            assertTrue(training.contains("-XX:AOTConfiguration=/t/out/init.aotconf"), training.toString());
+            assertFalse(training.stream().anyMatch(a -> a.startsWith("-XX:AOTCache=")), training.toString());
+            // The init's one argument: without it, its failing execve would be reported, and the JVM killed.
+            assertEquals(List.of(InitCommand.INIT_MAIN, InitCommand.RECORD), training.subList(main, training.size()));
+        } finally {
+            System.clearProperty("jspec.initAotRecord");
+            if (oldCache == null) {
+                System.clearProperty("jspec.initAot");
+            } else {
+                System.setProperty("jspec.initAot", oldCache);
+            }
+            java.nio.file.Files.delete(cache);
+        }
     }
 }
