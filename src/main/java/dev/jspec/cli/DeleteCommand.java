@@ -78,8 +78,9 @@ final class DeleteCommand implements Callable<Integer> {
             store.remove(id);
             return ExitCodes.OK;
         }
-        // The system-call seam (JNA) is set up only for what needs it: a signal, or a cgroup
-        // that is busy or a parent to remove; a stopped container's delete rarely does.
+        // The system-call seam (JNA) is set up only for what needs it: a signal, a cgroup
+        // that is busy, or a shared parent left empty (its removal takes a flock); a stopped
+        // container whose parents still hold other containers is deleted without it.
         Seam seam = new Seam();
         if (s.init().alive()) {
             // A created container's init only waits for start: delete ends it, as runc's does.
