@@ -29,8 +29,10 @@ import java.util.Set;
  * <p>Every method checks the ID ({@link ContainerId}) before it makes a path of it, and
  * never follows a symbolic link in place of a container's directory or state file. What
  * jspec creates here is its own whatever the caller's umask: directories 0700, files 0600.
- * A state file is replaced whole (a temporary file, fsync, rename), so a reader sees the
- * old state or the new one, never half of one.
+ * A state file is replaced whole (a temporary file, then rename), so a reader sees the
+ * old state or the new one, never half of one. Nothing is fsync'd, as runc does not: the
+ * rename is what makes a write atomic; the state root is a tmpfs on a usual host (/run),
+ * where an fsync does nothing, and after a power loss every container is gone anyway.
  */
 public final class StateStore {
 
@@ -105,21 +107,10 @@ public final class StateStore {
                 while (bytes.hasRemaining()) {
                     ch.write(bytes);
                 }
-                ch.force(true);
             }
             Files.move(tmp, dir.resolve(STATE_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);
-        }
-        syncDirectory(dir);
-    }
-
-    /** fsync of the directory, so that the rename itself survives a crash; best effort (not every filesystem allows it). */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // The state is written; only its durability across a power loss is less certain.
         }
     }
 
