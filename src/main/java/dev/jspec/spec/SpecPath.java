@@ -70,16 +70,21 @@ public record SpecPath(List<Object> segments) {
         return sb.toString();
     }
 
-    /** {@code process.rlimits[0].type}; keys that are not identifiers are quoted: {@code linux.sysctl["net.ipv4.ip_forward"]}. */
+    /**
+     * {@code process.rlimits[0].type}; keys that are not identifiers are quoted: {@code linux.sysctl["net.ipv4.ip_forward"]}.
+     * (instanceof, not a pattern switch: that is an invokedynamic site whose first use in a
+     * cold JVM generates a class, a few milliseconds of the first warning a start prints.)
+     */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
         for (Object s : segments) {
-            switch (s) {
-                case Integer i -> sb.append('[').append(i).append(']');
-                case String k when IDENTIFIER.matcher(k).matches() -> sb.append(sb.isEmpty() ? "" : ".").append(k);
-                case String k -> sb.append("[\"").append(k.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"]");
-                default -> throw new IllegalStateException();
+            if (s instanceof Integer i) {
+                sb.append('[').append(i).append(']');
+            } else if (IDENTIFIER.matcher((String) s).matches()) {
+                sb.append(sb.isEmpty() ? "" : ".").append((String) s);
+            } else {
+                sb.append("[\"").append(((String) s).replace("\\", "\\\\").replace("\"", "\\\"")).append("\"]");
             }
         }
         return sb.toString();
