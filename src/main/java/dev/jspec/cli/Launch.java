@@ -82,6 +82,10 @@ final class Launch {
      * @return 0, or the exit status to end with after the problem was printed
      */
     int prepare(boolean detached) {
+        // Both take a cold JVM tens of milliseconds: begun now, on the second core, they are
+        // done when the early init's spawn and the config's parse come to need them.
+        LinuxSyscalls.setUpInBackground();
+        BundleLoader.startAhead();
         int status = load(detached);
         if (status != ExitCodes.OK) {
             abandonEarly();
@@ -119,11 +123,13 @@ final class Launch {
             reserved = false;
             return;
         }
-        sys = new LinuxSyscalls();
         host = Hosts.current();
         String fifo = awaitStart ? store.execFifo(id).toString() : null;
         PlanContext ctx = new PlanContext(id, bundleDir.toAbsolutePath().normalize().toString(), host, preserveFds, fifo);
-        early = ParentExecutor.early(sys, Planner.prelude(ctx, terminalLikely()), ParentExecutor.Stdio.INHERIT, fifo);
+        List<Plan.Entry> prelude = Planner.prelude(ctx, terminalLikely());
+        // The first call that needs JNA: set up meanwhile by setUpInBackground.
+        sys = new LinuxSyscalls();
+        early = ParentExecutor.early(sys, prelude, ParentExecutor.Stdio.INHERIT, fifo);
     }
 
     /**

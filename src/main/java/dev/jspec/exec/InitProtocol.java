@@ -158,6 +158,32 @@ public final class InitProtocol {
             this.statusWrite = statusWrite;
         }
 
+        /**
+         * As {@link #readPlan()}, through Java's own file API from {@code in}, the plan's pipe
+         * opened again: for a thread that reads the plan while the init's main thread sets JNA
+         * up. No byte past the plan is read: the parent's go-aheads follow it on the pipe.
+         */
+        public static String readPlan(java.io.InputStream in) throws java.io.IOException {
+            StringBuilder length = new StringBuilder();
+            int c;
+            while ((c = in.read()) >= 0 && c != '\n') {
+                length.append((char) c);
+                if (length.length() > 12) {
+                    throw new IllegalStateException("the plan's length is not a number: " + length);
+                }
+            }
+            byte[] json = new byte[Integer.parseInt(length.toString().strip())];
+            int off = 0;
+            while (off < json.length) {
+                int n = in.read(json, off, json.length - off);
+                if (n <= 0) {
+                    throw new IllegalStateException("the plan ended after " + off + " of " + json.length + " bytes");
+                }
+                off += n;
+            }
+            return new String(json, StandardCharsets.UTF_8);
+        }
+
         /** The plan's JSON: its length in bytes on a line, then that much. */
         public String readPlan() {
             StringBuilder length = new StringBuilder();

@@ -63,6 +63,9 @@ public final class InitMain {
         "dev.jspec.exec.ExitStatus"};
 
     public static void main(String[] args) {
+        // The plan is read and decoded on a thread of its own while this one sets JNA up
+        // (each some 10-25 ms of a cold JVM); the training mode has no plan to read.
+        PlanAhead ahead = args.length == 1 && args[0].equals("--aot-training") ? null : PlanAhead.start();
         // First of all: a non-dumpable process's /proc/PID files (exe, fd, map_files, mem,
         // those of each task) are closed to every process without CAP_SYS_PTRACE, such as
         // the container's own in a PID namespace it shares with this init. The flag lasts
@@ -88,7 +91,10 @@ public final class InitMain {
         boolean recording = args.length == 1 && args[0].equals(InitCommand.RECORD);
         Plan plan;
         try {
-            plan = PlanCodec.fromJson(new InitProtocol.InitEnd(sys, FDS).readPlan());
+            plan = ahead != null ? ahead.plan() : null;
+            if (plan == null) {
+                plan = PlanCodec.fromJson(new InitProtocol.InitEnd(sys, FDS).readPlan());
+            }
         } catch (RuntimeException e) {
             report(sys, ExitCodes.START_FAILED, "jspec init: cannot read the plan: " + e.getMessage());
             return;
@@ -173,6 +179,51 @@ public final class InitMain {
         dev.jspec.sys.MountFlags.bits(java.util.List.of("MS_NOSUID"));
         dev.jspec.plan.Capability.maskOf(java.util.List.of("CAP_KILL"));
         System.exit(0);
+    }
+
+    /**
+     * The plan read from its pipe opened again through the host's /proc, and decoded, on a
+     * thread of its own. Only an open that fails (nothing read yet) leaves the plan to the
+     * main thread's own read.
+     */
+    private static final class PlanAhead implements java.util.concurrent.Callable<Plan> {
+        private final java.util.concurrent.FutureTask<Plan> task = new java.util.concurrent.FutureTask<>(this);
+        private final Thread thread = new Thread(task, "jspec-plan");
+
+        static PlanAhead start() {
+            PlanAhead ahead = new PlanAhead();
+            ahead.thread.setDaemon(true);
+            ahead.thread.start();
+            return ahead;
+        }
+
+        @Override
+        public Plan call() throws java.io.IOException {
+            java.io.InputStream in;
+            try {
+                in = new java.io.FileInputStream("/proc/self/fd/" + FDS.plan());
+            } catch (java.io.IOException e) {
+                return null;
+            }
+            try (in) {
+                return PlanCodec.fromJson(InitProtocol.InitEnd.readPlan(in));
+            }
+        }
+
+        /** The plan, or null when it is the main thread's to read; the thread has ended when this returns. */
+        Plan plan() {
+            try {
+                Plan plan = task.get();
+                thread.join();
+                return plan;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable cause = e.getCause();
+                throw cause instanceof RuntimeException r ? r : new IllegalStateException(String.valueOf(cause.getMessage()), cause);
+            }
+        }
     }
 
     private static String readAll(Syscalls sys, int fd) {

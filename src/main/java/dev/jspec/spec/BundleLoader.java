@@ -58,6 +58,11 @@ public final class BundleLoader {
         return load(bundleOrConfig, ignoreUnknown, null);
     }
 
+    /** Starts what a load will wait for on threads of their own (see {@code BigDecimalAhead}); a load does it too. */
+    public static void startAhead() {
+        BigDecimalAhead.start();
+    }
+
     private static LoadedBundle load(Path bundleOrConfig, boolean ignoreUnknown, Path validatedDir) throws ConfigException {
         BigDecimalAhead.start();
         Path configFile = configFile(bundleOrConfig);

@@ -266,7 +266,7 @@ class InitProtectionIT {
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
 
             // 1. The init waits for its plan: its JVM is up and main has begun.
-            waitUntilReadingItsPlan(bProcess);
+            waitUntilReadingItsPlan(bProcess, aPid);
             Files.writeString(aRootfs.resolve("go1"), "");
             waiting = untilDone(aOut);
             try (java.io.FileOutputStream release = new java.io.FileOutputStream(hold.toFile())) {
@@ -325,10 +325,16 @@ class InitProtectionIT {
     // ---- the init while it waits ----
 
     /** Waits until the init, a child of jspec's JVM, blocks reading its plan from the parent's pipe. */
-    private static void waitUntilReadingItsPlan(Process jspec) throws Exception {
+    private static void waitUntilReadingItsPlan(Process jspec, String pidNamespaceOf) throws Exception {
+        Path pidNamespace = Files.readSymbolicLink(Path.of("/proc", pidNamespaceOf, "ns", "pid"));
         for (int i = 0; i < 600; i++) {
             for (ProcessHandle child : jspec.toHandle().children().toList()) {
+                // The init in that PID namespace: not the one started before the config was read,
+                // which the plan (joining a namespace by path) does not take over.
                 try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(child.pid()), "task"))) {
+                    if (!Files.readSymbolicLink(Path.of("/proc", Long.toString(child.pid()), "ns", "pid")).equals(pidNamespace)) {
+                        continue;
+                    }
                     for (Path t : tasks.toList()) {
                         if (Files.readString(t.resolve("wchan")).endsWith("pipe_read")) {
                             return;
