@@ -59,6 +59,8 @@ final class Launch {
     private ParentExecutor.Early early;
     /** The ID's state directory was reserved (and its exec FIFO made) for the early init. */
     private boolean reserved;
+    /** The state root did not exist before the early init's reservation made it. */
+    private boolean madeRoot;
 
     /**
      * @param awaitStart `create`: the init waits for `jspec start` on the exec FIFO
@@ -106,6 +108,7 @@ final class Launch {
             return;
         }
         StateStore store = Main.stateStore();
+        madeRoot = !Files.isDirectory(Main.stateRoot);
         try {
             store.reserve(id);
         } catch (IOException e) {
@@ -157,6 +160,14 @@ final class Launch {
         if (reserved) {
             Main.stateStore().remove(id);
             reserved = false;
+            if (madeRoot) {
+                // Made for this start alone: gone again, unless another start has used it meanwhile.
+                try {
+                    Files.deleteIfExists(Main.stateRoot);
+                } catch (IOException stays) {
+                    // Not empty any more: another container's now.
+                }
+            }
         }
     }
 
