@@ -15,6 +15,7 @@ import dev.jspec.spec.BundleLoader;
 import dev.jspec.spec.ConfigException;
 import dev.jspec.spec.Diagnostic;
 import dev.jspec.spec.LoadedBundle;
+import dev.jspec.sys.JnaSetup;
 import dev.jspec.sys.LinuxSyscalls;
 import dev.jspec.sys.SyscallException;
 import dev.jspec.sys.Syscalls;
@@ -86,7 +87,7 @@ final class Launch {
     int prepare(boolean detached) {
         // Both take a cold JVM tens of milliseconds: begun now, on the second core, they are
         // done when the early init's spawn and the config's parse come to need them.
-        LinuxSyscalls.setUpInBackground();
+        JnaSetup.inBackground();
         BundleLoader.startAhead();
         int status = load(detached);
         if (status != ExitCodes.OK) {
@@ -97,8 +98,9 @@ final class Launch {
 
     /**
      * The start of the init, moved before the config is read (see Planner.prelude): the
-     * state directory reserved and recorded as "creating" (with the exec FIFO of `create`),
-     * then the prelude's namespaces, read-only binds and spawn on a thread of their own. The
+     * state directory reserved (with the exec FIFO of `create`), the prelude's namespaces,
+     * read-only binds and spawn begun on a thread of their own, the state recorded as
+     * "creating" meanwhile. The
      * init JVM boots while this JVM reads, checks and plans the config; the executor then
      * takes it over, or kills it if the plan does not start with those steps. Anything that
      * fails here is left to the ordinary start, which reports it at its own step.
@@ -116,23 +118,28 @@ final class Launch {
         }
         reserved = true;
         try {
-            store.write(new ContainerState(id, "creating", 0, 0, bundleDir.toAbsolutePath().normalize().toString(), List.of(),
-                    List.of(), Map.of()));
             if (awaitStart) {
                 store.makeExecFifo(id);
             }
         } catch (IOException | SyscallException e) {
-            store.remove(id);
-            reserved = false;
+            abandonEarly();
             return;
         }
         host = Hosts.current();
         String fifo = awaitStart ? store.execFifo(id).toString() : null;
         PlanContext ctx = new PlanContext(id, bundleDir.toAbsolutePath().normalize().toString(), host, preserveFds, fifo);
         List<Plan.Entry> prelude = Planner.prelude(ctx, terminalLikely());
-        // The first call that needs JNA: set up meanwhile by setUpInBackground.
+        // The first call that needs JNA: set up meanwhile by JnaSetup.
         sys = new LinuxSyscalls();
         early = ParentExecutor.early(sys, prelude, ParentExecutor.Stdio.INHERIT, fifo);
+        // Recorded while the init is spawned: a jspec killed from here on leaves a state
+        // `delete` removes (the init itself ends when its plan pipe closes).
+        try {
+            store.write(new ContainerState(id, "creating", 0, 0, bundleDir.toAbsolutePath().normalize().toString(), List.of(),
+                    List.of(), Map.of()));
+        } catch (IOException e) {
+            abandonEarly();
+        }
     }
 
     /**

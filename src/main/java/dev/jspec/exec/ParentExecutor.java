@@ -14,7 +14,6 @@ import dev.jspec.sys.SyscallException;
 import dev.jspec.sys.Syscalls;
 import dev.jspec.util.ExitCodes;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -347,27 +346,36 @@ public final class ParentExecutor {
         int[] console = s.terminal() ? sys.socketpair() : null;
         // A seccomp filter's listener is made by the init after pivot_root, where the agent's
         // socket on the host is out of its reach: it comes back here to be forwarded.
-        boolean forwardsListener = plan.entries().stream().anyMatch(e -> e.step() instanceof Step.SeccompListener);
+        // (Plain loops on this path, no streams or lambdas: each first use of one costs a cold
+        // JVM milliseconds, and the early init's spawn waits for them.)
+        boolean forwardsListener = false;
+        for (Plan.Entry e : plan.entries()) {
+            forwardsListener |= e.step() instanceof Step.SeccompListener;
+        }
         int[] seccomp = forwardsListener ? sys.socketpair() : null;
         // create: the exec FIFO the init waits on, as an O_PATH descriptor (see Step.AwaitStart).
         int fifo = fifoPath != null ? sys.openPath(fifoPath) : -1;
         // The caller's preserved descriptors keep their numbers; the init's own follow them.
         InitFds fds = InitFds.after(s.preservedFds());
-        List<Integer> moves = new ArrayList<>(List.of(stdio.in(), 0, stdio.out(), 1, stdio.err(), 2));
+        int[] dup2s = new int[2 * (fds.base() + 5)];
+        int n = 0;
+        int[] stdioMoves = {stdio.in(), 0, stdio.out(), 1, stdio.err(), 2};
+        for (int v : stdioMoves) {
+            dup2s[n++] = v;
+        }
         for (int fd = 3; fd < fds.base(); fd++) {
-            moves.addAll(List.of(fd, fd));
+            dup2s[n++] = fd;
+            dup2s[n++] = fd;
         }
-        moves.addAll(List.of(planPipe[0], fds.plan(), statusPipe[1], fds.status()));
-        if (console != null) {
-            moves.addAll(List.of(console[1], fds.console()));
+        int[] own = {planPipe[0], fds.plan(), statusPipe[1], fds.status(),
+            console != null ? console[1] : -1, fds.console(), seccomp != null ? seccomp[1] : -1, fds.seccomp(), fifo, fds.execFifo()};
+        for (int i = 0; i < own.length; i += 2) {
+            if (own[i] >= 0) {
+                dup2s[n++] = own[i];
+                dup2s[n++] = own[i + 1];
+            }
         }
-        if (seccomp != null) {
-            moves.addAll(List.of(seccomp[1], fds.seccomp()));
-        }
-        if (fifo >= 0) {
-            moves.addAll(List.of(fifo, fds.execFifo()));
-        }
-        int[] dup2s = moves.stream().mapToInt(Integer::intValue).toArray();
+        dup2s = java.util.Arrays.copyOf(dup2s, n);
         List<String> env = fds.equals(InitFds.DEFAULT) ? List.of() : List.of(InitFds.ENV + "=" + fds.base());
         try {
             initPid = sys.spawn(s.argv().get(0), s.argv(), env, dup2s);

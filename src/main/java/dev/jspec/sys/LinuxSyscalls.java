@@ -605,25 +605,6 @@ public final class LinuxSyscalls implements Syscalls {
      */
     private static final Memory KEEPS_JNA_CLEANER = new Memory(1);
 
-    /**
-     * Starts setting JNA up (its native library, the java.util.logging its logger starts,
-     * libc) on a thread of its own and returns at once, so that a start whose first system
-     * call comes some milliseconds later finds it done: about 20 ms of a cold JVM. The
-     * thread initializes JNA's classes and {@code LibC} only, whose initialization needs no
-     * class of the caller's, so no two class initializations can wait on each other.
-     */
-    public static void setUpInBackground() {
-        Thread t = new Thread(() -> {
-            try {
-                Class.forName("dev.jspec.sys.LibC", true, LinuxSyscalls.class.getClassLoader());
-            } catch (ClassNotFoundException | LinkageError e) {
-                // The first real call meets the same problem and reports it.
-            }
-        }, "jspec-jna-setup");
-        t.setDaemon(true);
-        t.start();
-    }
-
     @Override
     public void setxidAllThreads(long uid, long gid) {
         KEEPS_JNA_CLEANER.setByte(0, (byte) 0);
