@@ -1,5 +1,7 @@
 package dev.jspec.lifecycle;
 
+import dev.jspec.util.TempFiles;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -99,10 +101,12 @@ public final class StateStore {
             throw new NoSuchFileException(dir.toString(), null, "the container's state directory is gone");
         }
         // A name of its own per writer, made with O_EXCL, so nothing else is written through it.
-        Path tmp = Files.createTempFile(dir, "." + STATE_FILE + ".", ".tmp", PosixFilePermissions.asFileAttribute(FILE_MODE));
+        TempFiles.Created created = TempFiles.create(dir, "." + STATE_FILE + ".", FILE_MODE);
+        Path tmp = created.path();
         try {
-            Files.setPosixFilePermissions(tmp, FILE_MODE);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            try (FileChannel ch = created.channel()) {
+                // The mode asked for at creation passed through the umask; this is the one meant.
+                Files.setPosixFilePermissions(tmp, FILE_MODE);
                 ByteBuffer bytes = ByteBuffer.wrap(state.toJson().getBytes(StandardCharsets.UTF_8));
                 while (bytes.hasRemaining()) {
                     ch.write(bytes);

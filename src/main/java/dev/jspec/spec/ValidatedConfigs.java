@@ -1,5 +1,7 @@
 package dev.jspec.spec;
 
+import dev.jspec.util.TempFiles;
+
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -83,10 +85,15 @@ final class ValidatedConfigs {
                     return;
                 }
                 prune();
-                Path tmp = Files.createTempFile(dir, ".entry.", ".tmp",
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                TempFiles.Created created = TempFiles.create(dir, ".entry.", PosixFilePermissions.fromString("rw-------"));
+                Path tmp = created.path();
                 try {
-                    Files.write(tmp, content);
+                    try (created) {
+                        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(content);
+                        while (b.hasRemaining()) {
+                            created.channel().write(b);
+                        }
+                    }
                     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } finally {
                     Files.deleteIfExists(tmp);
