@@ -30,6 +30,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * What `run` and `create` share: the bundle loaded, checked and planned, the state
@@ -56,6 +58,8 @@ final class Launch {
     private int pid;
     /** The host's facts, found once: the early init's prelude and the plan must see the same. */
     private HostFacts host;
+    /** The host's facts being found on a thread of their own (see {@link #ahead}). */
+    private FutureTask<HostFacts> hostAhead;
     /** The init spawned before the config was read, until the executor takes it over; or null. */
     private ParentExecutor.Early early;
     /** The ID's state directory was reserved (and its exec FIFO made) for the early init. */
@@ -78,6 +82,38 @@ final class Launch {
     }
 
     /**
+     * Begins, on threads of their own, what the start needs first and a cold JVM takes tens
+     * of milliseconds for: JNA's set-up (the early spawn's first call), the config reader's
+     * classes, and the host's facts (the prelude's input; reading them opens the jar's
+     * manifest and parses /proc/self/maps). Called by the command as its first act, before
+     * its own set-up (run's signal handlers), so that they are under way on the second core
+     * meanwhile; {@link #prepare} calls it otherwise. Nothing here changes the host.
+     */
+    void ahead() {
+        if (hostAhead != null) {
+            return;
+        }
+        JnaSetup.inBackground();
+        BundleLoader.startAhead();
+        hostAhead = new FutureTask<>(Hosts::current);
+        Thread t = new Thread(hostAhead, "jspec-host-facts");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The host's facts that {@link #ahead} began finding; found here again if that failed, so that the failure is this thread's. */
+    private HostFacts hostFacts() {
+        try {
+            return hostAhead.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // Thrown again below, where the caller sees it.
+        }
+        return Hosts.current();
+    }
+
+    /**
      * Loads, checks and plans the bundle. The init may already be starting meanwhile (see
      * {@link #startEarly}); when this fails, it is killed and its state removed again, so
      * nothing is left on the host.
@@ -85,10 +121,7 @@ final class Launch {
      * @return 0, or the exit status to end with after the problem was printed
      */
     int prepare(boolean detached) {
-        // Both take a cold JVM tens of milliseconds: begun now, on the second core, they are
-        // done when the early init's spawn and the config's parse come to need them.
-        JnaSetup.inBackground();
-        BundleLoader.startAhead();
+        ahead();
         int status = load(detached);
         if (status != ExitCodes.OK) {
             abandonEarly();
@@ -117,21 +150,18 @@ final class Launch {
             return;
         }
         reserved = true;
-        try {
-            if (awaitStart) {
-                store.makeExecFifo(id);
-            }
-        } catch (IOException | SyscallException e) {
-            abandonEarly();
-            return;
-        }
-        host = Hosts.current();
+        host = hostFacts();
         String fifo = awaitStart ? store.execFifo(id).toString() : null;
         PlanContext ctx = new PlanContext(id, bundleDir.toAbsolutePath().normalize().toString(), host, preserveFds, fifo);
         List<Plan.Entry> prelude = Planner.prelude(ctx, terminalLikely());
-        // The first call that needs JNA: set up meanwhile by JnaSetup.
         sys = new LinuxSyscalls();
-        early = ParentExecutor.early(sys, prelude, ParentExecutor.Stdio.INHERIT, fifo);
+        // The exec FIFO (create) is made on the spawner thread, whose first call waits for
+        // JNA's set-up anyway, not here: this thread goes on to read the config meanwhile.
+        early = ParentExecutor.early(sys, prelude, ParentExecutor.Stdio.INHERIT, fifo, () -> {
+            if (awaitStart) {
+                makeExecFifo(store);
+            }
+        });
         // Recorded while the init is spawned: a jspec killed from here on leaves a state
         // `delete` removes (the init itself ends when its plan pipe closes).
         try {
@@ -155,6 +185,14 @@ final class Launch {
             return stdin.startsWith("/dev/pts/") || stdin.startsWith("/dev/tty");
         } catch (IOException | UnsupportedOperationException e) {
             return false;
+        }
+    }
+
+    private void makeExecFifo(StateStore store) {
+        try {
+            store.makeExecFifo(id);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -206,7 +244,7 @@ final class Launch {
             err.println(w);
         }
         if (host == null) {
-            host = Hosts.current();
+            host = hostFacts();
         }
         String unsupported = Preflight.unsupported(loaded.spec());
         if (unsupported == null) {
@@ -251,7 +289,11 @@ final class Launch {
         // jspec itself was killed halfway through the start.
         try {
             store.write(state("creating", new InitProcess(0, 0), ParentExecutor.plannedCgroups(plan), Map.of()));
-            if (awaitStart && !reserved) {
+            if (early != null) {
+                early.settle(); // its thread may be making the FIFO yet
+            }
+            if (awaitStart && !Files.exists(store.execFifo(id), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                // Not made for an early init (none, or making it failed there: this reports why).
                 store.makeExecFifo(id);
             }
         } catch (IOException | SyscallException e) {

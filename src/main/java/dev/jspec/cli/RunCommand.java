@@ -103,9 +103,11 @@ final class RunCommand implements Callable<Integer> {
         // Handlers go in before anything is made (the init may be spawned before the config is
         // read): a signal during start-up must not kill jspec halfway and orphan a container.
         // Until the init runs the program, signals wait.
+        Launch launch = new Launch(id, bundleDir, preserveFds, pidFile, consoleSocket, false, err);
+        // What the start needs first is begun on the second core while the handlers go in.
+        launch.ahead();
         PendingSignals signals = new PendingSignals();
         Signals.forward(FORWARDED_SIGNALS, signals::deliver);
-        Launch launch = new Launch(id, bundleDir, preserveFds, pidFile, consoleSocket, false, err);
         int prepared = launch.prepare(detach);
         if (prepared != ExitCodes.OK) {
             return prepared;

@@ -137,6 +137,11 @@ public final class ParentExecutor {
             return spawned;
         }
 
+        /** Waits until the spawner thread is done, whether or not its init was spawned. */
+        public void settle() {
+            spawned();
+        }
+
         /** Kills and reaps the early init, closes its descriptors: the config was not started after all. */
         public void abandon() {
             spawned();
@@ -149,11 +154,14 @@ public final class ParentExecutor {
      * namespaces, see {@code Planner.prelude}) on a thread of its own and returns at once.
      *
      * @param fifoPath the exec FIFO the init will wait on (`create`), or null
+     * @param first run on the spawner thread before the steps (making that FIFO): a
+     *     failure there fails the early spawn, and the plan's own run meets it again
      */
-    public static Early early(Syscalls sys, List<Plan.Entry> prelude, Stdio stdio, String fifoPath) {
+    public static Early early(Syscalls sys, List<Plan.Entry> prelude, Stdio stdio, String fifoPath, Runnable first) {
         ParentExecutor runner = new ParentExecutor(sys, new Plan(prelude), stdio, line -> { }, fifoPath);
         FutureTask<Void> task = new FutureTask<>(() -> {
             try {
+                first.run();
                 runner.runParentStepsFrom(0);
             } catch (StepFailure | RuntimeException e) {
                 runner.rollback();
