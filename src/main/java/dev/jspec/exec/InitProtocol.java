@@ -172,6 +172,9 @@ public final class InitProtocol {
                     throw new IllegalStateException("the plan's length is not a number: " + length);
                 }
             }
+            if (c < 0 && length.isEmpty()) {
+                throw new NoPlan();
+            }
             byte[] json = new byte[Integer.parseInt(length.toString().strip())];
             int off = 0;
             while (off < json.length) {
@@ -184,15 +187,32 @@ public final class InitProtocol {
             return new String(json, StandardCharsets.UTF_8);
         }
 
+        /**
+         * The plan's pipe closed before a byte of it: the parent gave this init up (an early
+         * init whose config turned out not to start with its steps, or failed), or is gone.
+         * Nobody waits for a word from it.
+         */
+        public static final class NoPlan extends IllegalStateException {
+            private static final long serialVersionUID = 1L;
+
+            NoPlan() {
+                super("no plan came: the parent closed the pipe");
+            }
+        }
+
         /** The plan's JSON: its length in bytes on a line, then that much. */
         public String readPlan() {
             StringBuilder length = new StringBuilder();
             byte[] one = new byte[1];
-            while (sys.read(planRead, one) == 1 && one[0] != '\n') {
+            int n1;
+            while ((n1 = sys.read(planRead, one)) == 1 && one[0] != '\n') {
                 length.append((char) one[0]);
                 if (length.length() > 12) {
                     throw new IllegalStateException("the plan's length is not a number: " + length);
                 }
+            }
+            if (n1 != 1 && length.isEmpty()) {
+                throw new NoPlan();
             }
             byte[] json = new byte[Integer.parseInt(length.toString().strip())];
             int off = 0;

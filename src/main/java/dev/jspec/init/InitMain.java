@@ -95,6 +95,10 @@ public final class InitMain {
             if (plan == null) {
                 plan = PlanCodec.fromJson(new InitProtocol.InitEnd(sys, FDS).readPlan());
             }
+        } catch (InitProtocol.InitEnd.NoPlan e) {
+            // Given up by the parent before any plan: nothing to report, to nobody.
+            Runtime.getRuntime().halt(ExitCodes.START_FAILED);
+            return;
         } catch (RuntimeException e) {
             report(sys, ExitCodes.START_FAILED, "jspec init: cannot read the plan: " + e.getMessage());
             return;

@@ -36,6 +36,19 @@ class InitProtocolTest {
     }
 
     @Test
+    void aPipeClosedBeforeAnyPlanIsNoPlanNotAFailure() {
+        // The parent gave the (early) init up: the init must exit without a word.
+        sys.close(plan[1]);
+        assertThrows(InitProtocol.InitEnd.NoPlan.class, init::readPlan);
+        assertThrows(InitProtocol.InitEnd.NoPlan.class,
+                () -> InitProtocol.InitEnd.readPlan(new java.io.ByteArrayInputStream(new byte[0])));
+        // Half a plan is a failure to report, not a plan given up.
+        IllegalStateException half = assertThrows(IllegalStateException.class,
+                () -> InitProtocol.InitEnd.readPlan(new java.io.ByteArrayInputStream("12\n{}".getBytes(StandardCharsets.UTF_8))));
+        assertTrue(!(half instanceof InitProtocol.InitEnd.NoPlan), half.toString());
+    }
+
+    @Test
     void aWholeCreateConversation() throws Exception {
         String json = "{\"entries\":[\"\u00e9\u4e2d\"]}";
         CompletableFuture<String> initSide = CompletableFuture.supplyAsync(() -> {
