@@ -50,6 +50,8 @@ public final class InitCommand {
         // container's namespaces and capabilities.
         argv.add("-XX:+DisableAttachMechanism");
         argv.add("--enable-native-access=ALL-UNNAMED");
+        // JNA starts java.util.logging for its logger; the init needs no configuration read.
+        argv.add("-Djava.util.logging.manager=dev.jspec.init.QuietLogManager");
         String jnaLib = System.getProperty("jna.boot.library.path");
         if ((jnaLib == null || jnaLib.isEmpty()) && System.getProperty("jnidispatch.path") != null) {
             // Where this JVM's JNA found (or unpacked) its native part; the init reuses it.

@@ -19,6 +19,21 @@ class InitCommandTest {
     }
 
     @Test
+    void theInitsLoggingReadsNoConfiguration() throws Exception {
+        // Named by a string in a JVM flag: a rename or a wrong name must fail here, not
+        // print "Could not load Logmanager" into every container's stderr.
+        List<String> argv = InitCommand.argv();
+        String prefix = "-Djava.util.logging.manager=";
+        String flag = argv.stream().filter(a -> a.startsWith(prefix)).findFirst().orElseThrow();
+        assertTrue(argv.indexOf(flag) < argv.indexOf(InitCommand.INIT_MAIN), argv.toString());
+        Class<?> manager = Class.forName(flag.substring(prefix.length()));
+        assertTrue(java.util.logging.LogManager.class.isAssignableFrom(manager), manager.toString());
+        java.util.logging.LogManager quiet = (java.util.logging.LogManager) manager.getConstructor().newInstance();
+        quiet.readConfiguration();
+        assertEquals(null, quiet.getProperty("handlers"), "no configuration was read");
+    }
+
+    @Test
     void theInitsMainClassExists() throws Exception {
         // Named by a string (the executors may not import the init), so a rename must fail here.
         assertTrue(java.lang.reflect.Modifier.isStatic(
