@@ -40,8 +40,13 @@ import java.util.concurrent.FutureTask;
  */
 final class Launch {
 
-    /** Under the state root: the configs that passed the schema check ('@': no container ID can take the name). */
-    static final String VALIDATED_DIR = "@validated";
+    /**
+     * Beside jspec's jar: the configs that passed the schema check (see ValidatedConfigs).
+     * A cache of this build's work, like the AOT caches, so it lives with the build: the
+     * state root holds containers' state only, and nothing of a container (its config's
+     * bytes) stays on the host once the container is gone.
+     */
+    static final String VALIDATED_DIR = "validated-configs";
 
     private final String id;
     private final Path bundleDir;
@@ -188,6 +193,16 @@ final class Launch {
         }
     }
 
+    /** {@link #VALIDATED_DIR} beside the jar jspec runs from; null when it runs from classes (no cache). */
+    static Path validatedDir() {
+        try {
+            Path jar = Path.of(Launch.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Files.isRegularFile(jar) ? jar.resolveSibling(VALIDATED_DIR) : null;
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            return null;
+        }
+    }
+
     private void makeExecFifo(StateStore store) {
         try {
             store.makeExecFifo(id);
@@ -229,7 +244,7 @@ final class Launch {
         startEarly();
         try {
             // A config that passed the schema check before skips building the validator.
-            loaded = BundleLoader.loadLenient(bundleDir, Main.stateRoot.resolve(VALIDATED_DIR));
+            loaded = BundleLoader.loadLenient(bundleDir, validatedDir());
         } catch (ConfigException e) {
             for (Diagnostic d : e.diagnostics()) {
                 err.println(d);

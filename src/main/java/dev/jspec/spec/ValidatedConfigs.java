@@ -24,9 +24,12 @@ import java.util.Arrays;
  * <p>An entry is the exact bytes that passed, after a line naming the jspec and validator
  * builds that passed them; a start that finds an entry compares it byte for byte with its
  * own config, so no hash collision can let another config through, and a rebuilt jspec or
- * schema never matches an old entry. Entries live in a directory of the state root that
- * only root may write ({@code <root>/@validated}, a name no container ID can take); an
- * entry or directory that is not root's alone, or a link, is not believed.
+ * schema never matches an old entry. Entries live in a directory beside jspec's jar that
+ * only root may write (the caller names it; whoever can write the jar's directory can
+ * replace the jar itself, so it is trusted no less); an entry or directory that is not
+ * root's alone, or a link, is not believed. Not in the state root: that holds containers'
+ * state alone, so that nothing of a container (its config's bytes) is left there once it is
+ * gone; this cache is the build's, and goes with it.
  */
 final class ValidatedConfigs {
 
@@ -72,7 +75,7 @@ final class ValidatedConfigs {
         void record() {
             try {
                 if (!Files.isDirectory(dir.getParent(), LinkOption.NOFOLLOW_LINKS)) {
-                    return; // No state root yet: not made here.
+                    return; // Its parent (the jar's directory) is not made here.
                 }
                 if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
                     try {

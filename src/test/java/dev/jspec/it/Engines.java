@@ -275,17 +275,13 @@ final class Engines {
         TreeSet<String> out = new TreeSet<>();
         if (Files.isDirectory(dir)) {
             try (Stream<Path> s = Files.list(dir)) {
-                // jspec's record of configs that passed the schema check is no container's state.
-                s.map(p -> p.getFileName().toString()).filter(n -> !n.equals(VALIDATED)).forEach(out::add);
+                s.map(p -> p.getFileName().toString()).forEach(out::add);
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
         }
         return out;
     }
-
-    /** The state root's directory of configs that passed the schema check (cli.Launch.VALIDATED_DIR). */
-    static final String VALIDATED = "@validated";
 
     /** A container's cgroup directory in the hierarchy of one v1 controller, or the unified one on a v2 host. */
     static Path controllerDir(String controller, String cgroup) {

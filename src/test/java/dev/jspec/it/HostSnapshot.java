@@ -160,8 +160,7 @@ record HostSnapshot(TreeSet<String> mounts, Path cgroupRoot, TreeSet<String> cgr
         TreeSet<String> out = new TreeSet<>();
         if (Files.isDirectory(dir)) {
             try (Stream<Path> s = Files.list(dir)) {
-                // '@validated' is jspec's record of configs that passed the schema check, not a container's.
-                s.map(p -> p.getFileName().toString()).filter(n -> !n.equals(Engines.VALIDATED)).forEach(out::add);
+                s.map(p -> p.getFileName().toString()).forEach(out::add);
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }

@@ -32,29 +32,6 @@ final class Jspec {
 
     private Jspec() {}
 
-    static {
-        // jspec's record of configs that passed the schema check (Engines.VALIDATED) is made in
-        // the state root of every start: this suite's own, and jspec's default one, which
-        // podman's runs use. The ones this suite made go when its JVM ends.
-        List<Path> made = java.util.stream.Stream.of(STATE_ROOT, Path.of("/run/jspec"))
-                .map(root -> root.resolve(Engines.VALIDATED))
-                .filter(p -> !Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> made.forEach(Jspec::removeTree)));
-    }
-
-    private static void removeTree(Path dir) {
-        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException | java.io.UncheckedIOException e) {
-            System.err.println("jspec-it: cannot remove " + dir + ": " + e.getMessage());
-        }
-    }
-
     /** Every word and bundle directory name the tests passed to jspec: among them, every container ID they used. */
     private static final Set<String> NAMES = ConcurrentHashMap.newKeySet();
 

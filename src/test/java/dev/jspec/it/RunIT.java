@@ -39,6 +39,39 @@ class RunIT {
     }
 
     @Test
+    void aStartLeavesNothingInTheStateRootItsConfigPassedBesideTheJar() throws IOException {
+        // Once its container is gone, nothing of it stays in the state root: not even the
+        // record that its config passed the schema check, which is the build's cache and
+        // lives beside the jar (it used to be <root>/@validated, a copy of the config's
+        // bytes left on the host by every start).
+        Path root = work.resolve("fresh-root");
+        String config = TestBundles.config("clean", "args: [/bin/true]\ncwd: /\nenv: [PATH=/bin]", "", "");
+        Path bundle = TestBundles.write(work, "clean", config);
+        byte[] bytes = Files.readAllBytes(bundle.resolve("config.yaml"));
+        for (int i = 0; i < 2; i++) { // the second start finds the record
+            Jspec.Result r = Jspec.run("--root", root.toString(), "run", "--bundle", bundle.toString(), "clean");
+            assertEquals(0, r.exit(), r.toString());
+            try (var left = Files.list(root)) {
+                assertEquals(java.util.List.of(), left.map(p -> p.getFileName().toString()).toList(), "the state root after run");
+            }
+        }
+        Path jar = Path.of(System.getProperty("jspec.jar", Jspec.PROJECT.resolve("target/jspec.jar").toString()));
+        try (var entries = Files.list(jar.resolveSibling("validated-configs"))) {
+            assertTrue(entries.anyMatch(e -> endsWith(e, bytes)), "the config is recorded beside " + jar);
+        }
+    }
+
+    private static boolean endsWith(Path file, byte[] tail) {
+        try {
+            byte[] all = Files.readAllBytes(file);
+            return all.length >= tail.length
+                    && java.util.Arrays.equals(all, all.length - tail.length, all.length, tail, 0, tail.length);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Test
     void theProgramIsPid1AndSeesOnlyTheContainersProcesses() throws IOException {
         Jspec.Result r = runSh("pid1", "echo pid=$$; ps -o pid= | wc -l");
         assertEquals(0, r.exit(), r.toString());

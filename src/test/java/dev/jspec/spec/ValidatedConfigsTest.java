@@ -39,7 +39,7 @@ class ValidatedConfigsTest {
     @Test
     void onlyTheExactBytesThatPassedAreKnown(@TempDir Path dir) throws Exception {
         assumeTrue(root(), "entries are believed only when root's");
-        Path cache = dir.resolve("@validated");
+        Path cache = dir.resolve("validated-configs");
         ValidatedConfigs configs = new ValidatedConfigs(cache);
         byte[] bytes = VALID.getBytes(StandardCharsets.UTF_8);
         assertFalse(configs.entry(bytes).known());
@@ -52,7 +52,7 @@ class ValidatedConfigsTest {
     @Test
     void anEntryWithTheSameNameButOtherBytesIsNotBelieved(@TempDir Path dir) throws Exception {
         assumeTrue(root(), "entries are believed only when root's");
-        Path cache = dir.resolve("@validated");
+        Path cache = dir.resolve("validated-configs");
         ValidatedConfigs configs = new ValidatedConfigs(cache);
         byte[] bytes = VALID.getBytes(StandardCharsets.UTF_8);
         configs.entry(bytes).record();
@@ -67,7 +67,7 @@ class ValidatedConfigsTest {
     @Test
     void aDirectoryOthersCanWriteIsNotBelieved(@TempDir Path dir) throws Exception {
         assumeTrue(root(), "entries are believed only when root's");
-        Path cache = dir.resolve("@validated");
+        Path cache = dir.resolve("validated-configs");
         ValidatedConfigs configs = new ValidatedConfigs(cache);
         byte[] bytes = VALID.getBytes(StandardCharsets.UTF_8);
         configs.entry(bytes).record();
@@ -78,7 +78,7 @@ class ValidatedConfigsTest {
     @Test
     void aLoadRecordsAValidConfigAndTheNextStillWarnsAndChecksSemantics(@TempDir Path dir) throws Exception {
         assumeTrue(root(), "entries are believed only when root's");
-        Path cache = dir.resolve("@validated");
+        Path cache = dir.resolve("validated-configs");
         // A warning of the semantic checks (an ambient capability that is not inheritable) stays.
         String config = VALID.replace("\"cwd\": \"/\"", "\"cwd\": \"/\", \"capabilities\": {\"ambient\": [\"CAP_KILL\"]}");
         Path b = bundle(dir.resolve("b"), config);
@@ -93,7 +93,7 @@ class ValidatedConfigsTest {
 
     @Test
     void aConfigWithAnUnknownKeyOrAProblemIsNeverRecorded(@TempDir Path dir) throws Exception {
-        Path cache = dir.resolve("@validated");
+        Path cache = dir.resolve("validated-configs");
         String unknown = VALID.replace("\"cwd\": \"/\"", "\"cwd\": \"/\", \"terminl\": false");
         BundleLoader.loadLenient(bundle(dir.resolve("u"), unknown), cache);
         String invalid = VALID.replace("\"mount\"", "\"bogus\"");
