@@ -127,7 +127,15 @@ final class Launch {
      */
     int prepare(boolean detached) {
         ahead();
-        int status = load(detached);
+        int status;
+        try {
+            status = load(detached);
+        } catch (RuntimeException | Error e) {
+            // Not a problem load() reports (a bug, a host that surprises it): the early init
+            // and the reservation must not outlive this process either.
+            abandonEarly();
+            throw e;
+        }
         if (status != ExitCodes.OK) {
             abandonEarly();
         }
@@ -136,9 +144,9 @@ final class Launch {
 
     /**
      * The start of the init, moved before the config is read (see Planner.prelude): the
-     * state directory reserved (with the exec FIFO of `create`), the prelude's namespaces,
-     * read-only binds and spawn begun on a thread of their own, the state recorded as
-     * "creating" meanwhile. The
+     * host's facts awaited before anything is made, the state directory reserved, the
+     * prelude's namespaces, read-only binds and spawn (after `create`'s exec FIFO) begun on
+     * a thread of their own, the state recorded as "creating" meanwhile. The
      * init JVM boots while this JVM reads, checks and plans the config; the executor then
      * takes it over, or kills it if the plan does not start with those steps. Anything that
      * fails here is left to the ordinary start, which reports it at its own step.
@@ -147,6 +155,8 @@ final class Launch {
         if ("0".equals(System.getProperty("jspec.early"))) {
             return;
         }
+        // Before anything is made: a failure to find them leaves nothing behind.
+        host = hostFacts();
         StateStore store = Main.stateStore();
         madeRoot = !Files.isDirectory(Main.stateRoot);
         try {
@@ -155,7 +165,6 @@ final class Launch {
             return;
         }
         reserved = true;
-        host = hostFacts();
         String fifo = awaitStart ? store.execFifo(id).toString() : null;
         PlanContext ctx = new PlanContext(id, bundleDir.toAbsolutePath().normalize().toString(), host, preserveFds, fifo);
         List<Plan.Entry> prelude = Planner.prelude(ctx, terminalLikely());
