@@ -1,8 +1,5 @@
 package dev.jspec.cli;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.util.function.BiConsumer;
 
 /** Forwarding of the signals a user sends to jspec on to the container. */
@@ -40,60 +37,9 @@ final class Signals {
     static void forward(String[] names, BiConsumer<String, Integer> handler) {
         for (String name : names) {
             try {
-                SunSignal.handle(name, number -> handler.accept(name, number));
+                SignalHook.install(name, number -> handler.accept(name, number));
             } catch (IllegalArgumentException e) {
                 // Reserved by the JVM (it says which); the container cannot get this one through jspec.
-            }
-        }
-    }
-
-    /**
-     * sun.misc.Signal, reached by reflection: the JDK has no public API for catching signals,
-     * and javac warns about any compile-time reference to it ("internal proprietary API"),
-     * a warning no annotation silences, while the build treats warnings as errors.
-     */
-    private static final class SunSignal {
-        private static final Class<?> SIGNAL;
-        private static final Class<?> HANDLER;
-        private static final java.lang.reflect.Constructor<?> NEW_SIGNAL;
-        private static final Method HANDLE;
-        private static final Method GET_NUMBER;
-
-        static {
-            try {
-                SIGNAL = Class.forName("sun.misc.Signal");
-                HANDLER = Class.forName("sun.misc.SignalHandler");
-                NEW_SIGNAL = SIGNAL.getConstructor(String.class);
-                HANDLE = SIGNAL.getMethod("handle", SIGNAL, HANDLER);
-                GET_NUMBER = SIGNAL.getMethod("getNumber");
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
-        /** {@code Signal.handle(new Signal(name), s -> handler.accept(s.getNumber()))}; IllegalArgumentException when reserved. */
-        @SuppressWarnings("ReferenceEquality") // a proxy is equal only to itself
-        static void handle(String name, java.util.function.IntConsumer handler) {
-            Object handlerProxy = Proxy.newProxyInstance(Signals.class.getClassLoader(), new Class<?>[] {HANDLER},
-                    (proxy, method, args) -> switch (method.getName()) {
-                        case "handle" -> {
-                            handler.accept((Integer) GET_NUMBER.invoke(args[0]));
-                            yield null;
-                        }
-                        case "hashCode" -> System.identityHashCode(proxy);
-                        case "equals" -> proxy == args[0];
-                        case "toString" -> "jspec handler for SIG" + name;
-                        default -> throw new UnsupportedOperationException(method.getName());
-                    });
-            try {
-                HANDLE.invoke(null, NEW_SIGNAL.newInstance(name), handlerProxy);
-            } catch (InvocationTargetException e) {
-                if (e.getCause() instanceof RuntimeException r) {
-                    throw r;
-                }
-                throw new IllegalStateException(e.getCause());
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException(e);
             }
         }
     }
