@@ -319,28 +319,40 @@ public final class ParentExecutor {
         }
     }
 
+    /** One step; instanceof tests rather than a pattern switch for the reason InitExecutor.execute gives. */
+    @SuppressWarnings("IfChainToSwitch") // a pattern switch costs a cold JVM a generated class
     private void execute(Step step) {
-        switch (step) {
+        if (step instanceof Step.CgroupMkdir s) {
             // The container's own directory is made or refused with EEXIST: mkdir is the check no other start can race.
-            case Step.CgroupMkdir s -> cgroups.mkdir(s.dir(), s.shared());
-            case Step.CgroupCopyFromParent s -> cgroups.copyFromParent(s.dir(), s.file());
-            case Step.CgroupWrite s -> cgroups.write(s.dir(), s.file(), s.value());
-            case Step.AttachDeviceFilter s -> cgroups.attachDeviceFilter(s.dir(), s.rules());
-            case Step.CgroupJoin s -> cgroups.addProcess(initPid, s.dirs());
-            case Step.Setns s -> sys.setns(s.path(), Namespaces.flag(s.type()));
-            case Step.Unshare s -> sys.unshare(Namespaces.flags(s.types()));
+            cgroups.mkdir(s.dir(), s.shared());
+        } else if (step instanceof Step.CgroupCopyFromParent s) {
+            cgroups.copyFromParent(s.dir(), s.file());
+        } else if (step instanceof Step.CgroupWrite s) {
+            cgroups.write(s.dir(), s.file(), s.value());
+        } else if (step instanceof Step.AttachDeviceFilter s) {
+            cgroups.attachDeviceFilter(s.dir(), s.rules());
+        } else if (step instanceof Step.CgroupJoin s) {
+            cgroups.addProcess(initPid, s.dirs());
+        } else if (step instanceof Step.Setns s) {
+            sys.setns(s.path(), Namespaces.flag(s.type()));
+        } else if (step instanceof Step.Unshare s) {
+            sys.unshare(Namespaces.flags(s.types()));
+        } else if (step instanceof Step.Mount s) {
             // On the spawner thread, after unshare: its new mount namespace, which the init inherits.
-            case Step.Mount s -> sys.mount(s.source(), s.target(), s.fstype(), MountFlags.bits(s.flags()), s.data());
-            case Step.ReadonlyBind s -> {
-                sys.mount(s.path(), s.path(), null, MountFlags.bits(List.of("MS_BIND", "MS_REC")), null);
-                sys.mountSetattr(s.path(), true, MountFlags.bits(List.of("MOUNT_ATTR_RDONLY")), 0);
-            }
-            case Step.Spawn s -> spawn(s);
-            case Step.SeccompListener s -> forwardSeccompListener(s);
+            sys.mount(s.source(), s.target(), s.fstype(), MountFlags.bits(s.flags()), s.data());
+        } else if (step instanceof Step.ReadonlyBind s) {
+            sys.mount(s.path(), s.path(), null, MountFlags.bits(List.of("MS_BIND", "MS_REC")), null);
+            sys.mountSetattr(s.path(), true, MountFlags.bits(List.of("MOUNT_ATTR_RDONLY")), 0);
+        } else if (step instanceof Step.Spawn s) {
+            spawn(s);
+        } else if (step instanceof Step.SeccompListener s) {
+            forwardSeccompListener(s);
+        } else if (step instanceof Step.Hook s) {
             // On the thread serving the init, which never unshared: the runtime's namespaces.
-            case Step.Hook s -> HookRunner.run(sys, s.path(), s.args(), s.env(), s.timeout(),
+            HookRunner.run(sys, s.path(), s.args(), s.env(), s.timeout(),
                     HookRunner.state(s.containerId(), HookRunner.status(s.kind()), initPid, s.bundle(), s.annotations()));
-            default -> throw new IllegalStateException(step.getClass().getSimpleName() + " is not a parent step");
+        } else {
+            throw new IllegalStateException(step.getClass().getSimpleName() + " is not a parent step");
         }
     }
 
@@ -384,7 +396,8 @@ public final class ParentExecutor {
             }
         }
         dup2s = java.util.Arrays.copyOf(dup2s, n);
-        List<String> env = fds.equals(InitFds.DEFAULT) ? List.of() : List.of(InitFds.ENV + "=" + fds.base());
+        // Not InitFds.equals: a record's equals is an invokedynamic linked at first use (~10 ms cold).
+        List<String> env = fds.base() == InitFds.DEFAULT.base() ? List.of() : List.of(InitFds.ENV + "=" + fds.base());
         try {
             initPid = sys.spawn(s.argv().get(0), s.argv(), env, dup2s);
             if (console != null) {
@@ -418,26 +431,30 @@ public final class ParentExecutor {
      * Sends the plan and serves the init (see {@link InitProtocol}) until it has exec'd the
      * program or, in a plan that awaits `jspec start`, until it says it is created.
      */
+    @SuppressWarnings("IfChainToSwitch") // a pattern switch costs a cold JVM a generated class (see execute)
     private Outcome handOver() throws StepFailure {
         InitProtocol.ParentEnd init = new InitProtocol.ParentEnd(sys, planWriteFd, statusReadFd);
         init.sendPlan(PlanCodec.toJson(plan));
         Outcome outcome = null;
         while (outcome == null) {
-            switch (init.next()) {
-                case InitProtocol.RunParentSteps m -> {
-                    runParentStepsFrom(m.from() - 1);
-                    init.go();
+            // instanceof tests, not a pattern switch (see execute).
+            InitProtocol.Message message = init.next();
+            if (message instanceof InitProtocol.RunParentSteps m) {
+                runParentStepsFrom(m.from() - 1);
+                init.go();
+            } else if (message instanceof InitProtocol.Failed m) {
+                throw new StepFailure(m.message(), m.exitCode());
+            } else if (message instanceof InitProtocol.Created) {
+                outcome = Outcome.CREATED;
+            } else if (message instanceof InitProtocol.Executed) {
+                if (plan.entries().stream().anyMatch(e -> e.step() instanceof Step.AwaitStart)) {
+                    // A plan that awaits start never execs before saying "created".
+                    throw new StepFailure("the container's init exited before the container was created",
+                            ExitCodes.START_FAILED);
                 }
-                case InitProtocol.Failed m -> throw new StepFailure(m.message(), m.exitCode());
-                case InitProtocol.Created m -> outcome = Outcome.CREATED;
-                case InitProtocol.Executed m -> {
-                    if (plan.entries().stream().anyMatch(e -> e.step() instanceof Step.AwaitStart)) {
-                        // A plan that awaits start never execs before saying "created".
-                        throw new StepFailure("the container's init exited before the container was created",
-                                ExitCodes.START_FAILED);
-                    }
-                    outcome = Outcome.RUNNING;
-                }
+                outcome = Outcome.RUNNING;
+            } else {
+                throw new IllegalStateException("unexpected message from the init: " + message);
             }
         }
         sys.close(statusReadFd);
