@@ -724,7 +724,9 @@ public final class LinuxSyscalls implements Syscalls {
     @Override
     public void execve(String path, List<String> argv, List<String> env) {
         try {
-            LibC.execve(path, new StringArray(argv.toArray(String[]::new)), new StringArray(env.toArray(String[]::new)));
+            // toArray(new String[0]), not String[]::new: a method reference is linked at its
+            // first use, which here is the init's last act (the training's execve fails early).
+            LibC.execve(path, new StringArray(argv.toArray(new String[0])), new StringArray(env.toArray(new String[0])));
         } catch (LastErrorException e) {
             throw fail("execve(" + q(path) + ")", e);
         }

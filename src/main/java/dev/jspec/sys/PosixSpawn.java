@@ -43,8 +43,8 @@ final class PosixSpawn {
                     throw new SyscallException("posix_spawn_file_actions_addclosefrom_np(" + (highest + 1) + ")", rc);
                 }
                 int[] pid = new int[1];
-                rc = LibC.posix_spawn(pid, path, actions, null, new StringArray(argv.toArray(String[]::new)),
-                        new StringArray(env.toArray(String[]::new)));
+                rc = LibC.posix_spawn(pid, path, actions, null, new StringArray(argv.toArray(new String[0])),
+                        new StringArray(env.toArray(new String[0])));
                 if (rc != 0) {
                     throw new SyscallException("posix_spawn(" + CallText.q(path) + ", " + quoted(argv) + ")", rc);
                 }
