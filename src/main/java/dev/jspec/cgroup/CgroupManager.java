@@ -31,7 +31,7 @@ import java.util.function.Supplier;
  */
 public final class CgroupManager {
 
-    /** How often a parent removed under a start is made again before the start gives up with ENOENT. */
+    /** How often a parent removed under a start is made again before the start gives up (ENOENT, as without it). */
     private static final int REMAKES = 20;
 
     /** The system-call seam, asked for at the first call that needs it (see {@link #forContainer(Supplier, List, List, Map)}). */
@@ -111,8 +111,9 @@ public final class CgroupManager {
      * <p>No lock keeps a delete from removing a parent that is empty for a moment: the
      * kernel's rmdir of a cgroup fails while a cgroup is below it, so the only race is a
      * delete removing a parent between this start making (or finding) it and making the next
-     * level in it. That mkdir then fails with ENOENT, and the parent is made again, with what
-     * this start wrote into it, before the mkdir is tried again.
+     * level in it (or copying the cpuset values into it). That call then fails with ENOENT
+     * (ENODEV if the parent went while it was under way), and the parent is made again, with
+     * what this start wrote into it, before the call is tried again.
      */
     public void mkdir(String dir, boolean shared) {
         if (planned.containerDirs().contains(dir)) {
@@ -131,9 +132,9 @@ public final class CgroupManager {
     private record Level(boolean shared, List<Runnable> writes) {}
 
     /**
-     * mkdir(2) of {@code dir}, making a level of this start's again when a delete removed it
-     * meanwhile (ENOENT). True when this call made the directory; false when it is a parent
-     * that another start made meanwhile ({@code parentMayExist}: EEXIST and a directory).
+     * mkdir(2) of {@code dir}, making a level of this start's above it again when a delete
+     * removed that meanwhile. True when this call made the directory; false when it is a
+     * parent that another start made meanwhile ({@code parentMayExist}: EEXIST and a directory).
      */
     private boolean make(String dir, boolean parentMayExist) {
         for (int attempt = 1; ; attempt++) {
@@ -145,7 +146,7 @@ public final class CgroupManager {
                     return false;
                 }
                 Level above = levels.get(parentOf(dir));
-                if (e.errno() != Errno.ENOENT || above == null || attempt >= REMAKES) {
+                if (!gone(e) || above == null || attempt >= REMAKES) {
                     throw e;
                 }
                 remake(parentOf(dir), above);
@@ -153,12 +154,33 @@ public final class CgroupManager {
         }
     }
 
-    /** A level a delete removed as empty, made again (its own parent too if need be) with what this start wrote into it. */
+    /**
+     * Whether a call failed because its cgroup directory is gone: ENOENT, or ENODEV from
+     * kernfs when the directory was removed after the path was looked up (a file opened
+     * before, a mkdir below it).
+     */
+    private static boolean gone(SyscallException e) {
+        return e.errno() == Errno.ENOENT || e.errno() == Errno.ENODEV;
+    }
+
+    /**
+     * A level a delete removed as empty, made again (its own parent too if need be) with what
+     * this start wrote into it; again if it goes while that is written.
+     */
     private void remake(String dir, Level level) {
-        if (make(dir, true)) {
-            remember(dir, level);
+        for (int attempt = 1; ; attempt++) {
+            if (make(dir, true)) {
+                remember(dir, level);
+            }
+            try {
+                level.writes().forEach(Runnable::run);
+                return;
+            } catch (SyscallException e) {
+                if (!gone(e) || attempt >= REMAKES) {
+                    throw e;
+                }
+            }
         }
-        level.writes().forEach(Runnable::run);
     }
 
     /** A parent this start made: removed with the container when empty (a shared one is in the plan's cleanup already). */
@@ -169,9 +191,9 @@ public final class CgroupManager {
     }
 
     /**
-     * A write into a level above the container's directories, redone on ENOENT once the
-     * level is made again (a delete removed it before the container's directory was in it),
-     * and remembered, so a later remake does it again too.
+     * A write into a level above the container's directories, done again once the level is
+     * made again when a delete removed it (before the container's directory was in it), and
+     * remembered, so that a later remake does it again too.
      */
     private void toLevel(String dir, Runnable write) {
         Level level = levels.get(dir);
@@ -184,7 +206,7 @@ public final class CgroupManager {
                 write.run();
                 break;
             } catch (SyscallException e) {
-                if (e.errno() != Errno.ENOENT || attempt >= REMAKES) {
+                if (!gone(e) || attempt >= REMAKES) {
                     throw e;
                 }
                 remake(dir, level);

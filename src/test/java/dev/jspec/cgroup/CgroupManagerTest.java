@@ -55,12 +55,12 @@ class CgroupManagerTest {
     }
 
     private Syscalls cgroupfs() {
-        return cgroupfs(dir -> { });
+        return cgroupfs((call, path) -> { });
     }
 
-    /** What runs just before a mkdir reaches the fake cgroupfs: another command's move, made at the worst moment. */
+    /** What runs just before a mkdir, readFile or writeFile reaches the fake cgroupfs: another command's move, made at the worst moment. */
     private interface Interleaved {
-        void beforeMkdir(Path dir) throws IOException;
+        void before(String call, Path path) throws IOException;
     }
 
     /** The fake cgroupfs, with {@code other} acting ahead of each mkdir (a concurrent delete, say). */
@@ -69,7 +69,7 @@ class CgroupManagerTest {
         return (Syscalls) Proxy.newProxyInstance(Syscalls.class.getClassLoader(), new Class<?>[] {Syscalls.class},
                 (proxy, method, args) -> {
                     switch (method.getName()) {
-                        case "mkdir" -> other.beforeMkdir(Path.of((String) args[0]));
+                        case "mkdir", "readFile", "writeFile" -> other.before(method.getName(), Path.of((String) args[0]));
                         case "kill" -> {
                             signals.add("kill " + args[0] + " " + args[1]);
                             leave((int) args[0]);
@@ -435,8 +435,8 @@ class CgroupManagerTest {
         String parent = cpuset + "/jspec";
         String leaf = parent + "/c1";
         int[] leafMkdirs = {0};
-        CgroupManager m = CgroupManager.forStart(cgroupfs(dir -> {
-            if (dir.toString().equals(leaf) && leafMkdirs[0]++ == 0) {
+        CgroupManager m = CgroupManager.forStart(cgroupfs((call, dir) -> {
+            if (call.equals("mkdir") && dir.toString().equals(leaf) && leafMkdirs[0]++ == 0) {
                 removedByADelete(Path.of(parent));
             }
         }), new CgroupCleanup(List.of(leaf), List.of(parent)));
@@ -454,6 +454,30 @@ class CgroupManagerTest {
     }
 
     /**
+     * The parent removed while the start copies the cpuset values into it, after the file was
+     * opened (kernfs then answers ENODEV): made again, and the copies done into the new one.
+     */
+    @Test
+    void aParentRemovedWhileTheStartCopiesIntoItIsMadeAgain() throws Exception {
+        String cpuset = cpusetHierarchy();
+        String parent = cpuset + "/jspec";
+        String leaf = parent + "/c1";
+        int[] reads = {0};
+        CgroupManager m = CgroupManager.forStart(cgroupfs((call, file) -> {
+            if (call.equals("readFile") && file.toString().equals(parent + "/cpuset.mems") && reads[0]++ == 0) {
+                removedByADelete(Path.of(parent));
+                throw new SyscallException("read(\"" + file + "\")", Errno.ENODEV);
+            }
+        }), new CgroupCleanup(List.of(leaf), List.of(parent)));
+        makeCpuset(m, parent, true);
+        assertEquals("0-1", read(parent, "cpuset.cpus"), "the copy made before it was removed is made again");
+        assertEquals("0", read(parent, "cpuset.mems"));
+        makeCpuset(m, leaf, false);
+        assertEquals("0-1", read(leaf, "cpuset.cpus"));
+        assertEquals("0", read(leaf, "cpuset.mems"));
+    }
+
+    /**
      * The same race with a third party: another start makes the removed parent again, and
      * this start's directory lands in it before that start copied the cpuset values into it.
      * The values are copied into the parent first, so the container's directory gets them.
@@ -463,8 +487,8 @@ class CgroupManagerTest {
         String cpuset = cpusetHierarchy();
         String parent = cpuset + "/jspec";
         String leaf = parent + "/c1";
-        CgroupManager m = CgroupManager.forStart(cgroupfs(dir -> {
-            if (dir.toString().equals(leaf)) {
+        CgroupManager m = CgroupManager.forStart(cgroupfs((call, dir) -> {
+            if (call.equals("mkdir") && dir.toString().equals(leaf)) {
                 removedByADelete(Path.of(parent));
                 Files.createDirectory(Path.of(parent));
                 interfaceFiles(Path.of(parent));
@@ -487,8 +511,8 @@ class CgroupManagerTest {
         Files.createDirectories(Path.of(pids, "admin"));
         String leaf = pids + "/admin/made/c1";
         int[] leafMkdirs = {0};
-        CgroupManager m = CgroupManager.forStart(cgroupfs(dir -> {
-            if (dir.toString().equals(leaf) && leafMkdirs[0]++ == 0) {
+        CgroupManager m = CgroupManager.forStart(cgroupfs((call, dir) -> {
+            if (call.equals("mkdir") && dir.toString().equals(leaf) && leafMkdirs[0]++ == 0) {
                 removedByADelete(Path.of(pids, "admin", "made"));
                 removedByADelete(Path.of(pids, "admin"));
             }
@@ -505,8 +529,8 @@ class CgroupManagerTest {
     @Test
     void aParentAnotherStartMakesMeanwhileIsUsed() throws Exception {
         String leaf = pids + "/admin/c1";
-        CgroupManager m = CgroupManager.forStart(cgroupfs(dir -> {
-            if (dir.toString().equals(pids + "/admin")) {
+        CgroupManager m = CgroupManager.forStart(cgroupfs((call, dir) -> {
+            if (call.equals("mkdir") && dir.toString().equals(pids + "/admin")) {
                 Files.createDirectory(dir);
             }
         }), new CgroupCleanup(List.of(leaf), List.of()));
@@ -522,8 +546,8 @@ class CgroupManagerTest {
         String parent = cpuset + "/jspec";
         String leaf = parent + "/c1";
         int[] leafMkdirs = {0};
-        CgroupManager m = CgroupManager.forStart(cgroupfs(dir -> {
-            if (dir.toString().equals(leaf)) {
+        CgroupManager m = CgroupManager.forStart(cgroupfs((call, dir) -> {
+            if (call.equals("mkdir") && dir.toString().equals(leaf)) {
                 leafMkdirs[0]++;
                 removedByADelete(Path.of(parent));
             }
