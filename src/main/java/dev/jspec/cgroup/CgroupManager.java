@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -30,6 +31,9 @@ import java.util.function.Supplier;
  */
 public final class CgroupManager {
 
+    /** How often a parent removed under a start is made again before the start gives up (ENOENT, as without it). */
+    private static final int REMAKES = 20;
+
     /** The system-call seam, asked for at the first call that needs it (see {@link #forContainer(Supplier, List, List, Map)}). */
     private final Supplier<Syscalls> seam;
     private Syscalls sys;
@@ -43,8 +47,11 @@ public final class CgroupManager {
     private final List<String> parents = new ArrayList<>();
     private final List<String> unproven;
     private final List<String> foreign;
-    /** Locks on hierarchy roots, held from creating a shared parent to creating the container's directory in it. */
-    private final List<Integer> parentLocks = new ArrayList<>();
+    /**
+     * The levels above the container's directories this start made or found, each with what
+     * it did to it since: what it does again to one a delete removed meanwhile (see {@link #mkdir}).
+     */
+    private final Map<String, Level> levels = new HashMap<>();
     private final List<String> joined = new ArrayList<>();
 
     private CgroupManager(Supplier<Syscalls> seam, CgroupCleanup planned, List<String> unproven, List<String> foreign) {
@@ -98,42 +105,139 @@ public final class CgroupManager {
      * mkdir of one level. The container's own directory is made here or not at all (EEXIST):
      * one that exists, another container's perhaps with this ID under another --root, even
      * while empty, is never taken over, or its teardown and ours would kill each other. A
-     * parent that exists is used as it is; one this call makes is remembered for removal.
-     * A shared parent's hierarchy root stays locked until {@link #releaseParentLocks}, so no
-     * teardown removes the parent before the container's directory is in it.
+     * parent that exists, or that another start makes meanwhile, is used as it is; one this
+     * call makes is remembered for removal (a shared one is removed when empty anyway).
+     *
+     * <p>No lock keeps a delete from removing a parent that is empty for a moment: the
+     * kernel's rmdir of a cgroup fails while a cgroup is below it, so the only race is a
+     * delete removing a parent between this start making (or finding) it and making the next
+     * level in it (or copying the cpuset values into it). That call then fails with ENOENT
+     * (ENODEV if the parent went while it was under way), and the parent is made again, with
+     * what this start wrote into it, before the call is tried again.
      */
     public void mkdir(String dir, boolean shared) {
-        if (shared) {
-            parentLocks.add(sys().lockDirectory(parentOf(dir)));
-        }
         if (planned.containerDirs().contains(dir)) {
-            sys().mkdir(dir, 0755);
+            make(dir, false);
             own.add(dir);
-        } else if (sys().kind(dir, true) != Syscalls.FileKind.DIRECTORY) {
-            sys().mkdir(dir, 0755);
-            if (!shared) {
-                parents.add(dir);
+            return;
+        }
+        Level level = new Level(shared, new ArrayList<>());
+        if (sys().kind(dir, true) != Syscalls.FileKind.DIRECTORY && make(dir, true)) {
+            remember(dir, level);
+        }
+        levels.put(dir, level);
+    }
+
+    /** A level above the container's directories: jspec's shared parent or not, and the writes made to it, in order. */
+    private record Level(boolean shared, List<Runnable> writes) {}
+
+    /**
+     * mkdir(2) of {@code dir}, making a level of this start's above it again when a delete
+     * removed that meanwhile. True when this call made the directory; false when it is a
+     * parent that another start made meanwhile ({@code parentMayExist}: EEXIST and a directory).
+     */
+    private boolean make(String dir, boolean parentMayExist) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                sys().mkdir(dir, 0755);
+                return true;
+            } catch (SyscallException e) {
+                if (parentMayExist && e.errno() == Errno.EEXIST && sys().kind(dir, true) == Syscalls.FileKind.DIRECTORY) {
+                    return false;
+                }
+                Level above = levels.get(parentOf(dir));
+                if (!gone(e) || above == null || attempt >= REMAKES) {
+                    throw e;
+                }
+                remake(parentOf(dir), above);
             }
         }
     }
 
-    /** Once the container's directories exist: teardowns may remove shared parents again. */
-    public void releaseParentLocks() {
-        parentLocks.forEach(sys()::close);
-        parentLocks.clear();
+    /**
+     * Whether a call failed because its cgroup directory is gone: ENOENT, or ENODEV from
+     * kernfs when the directory was removed after the path was looked up (a file opened
+     * before, a mkdir below it).
+     */
+    private static boolean gone(SyscallException e) {
+        return e.errno() == Errno.ENOENT || e.errno() == Errno.ENODEV;
     }
 
-    /** A value a new directory starts without (v1 cpuset's cpus and mems), copied from its parent when empty. */
-    public void copyFromParent(String dir, String file) {
-        String mine = sys().readFile(dir + "/" + file).strip();
-        if (mine.isEmpty()) {
-            sys().writeFile(dir + "/" + file, sys().readFile(parentOf(dir) + "/" + file).strip());
+    /**
+     * A level a delete removed as empty, made again (its own parent too if need be) with what
+     * this start wrote into it; again if it goes while that is written.
+     */
+    private void remake(String dir, Level level) {
+        for (int attempt = 1; ; attempt++) {
+            if (make(dir, true)) {
+                remember(dir, level);
+            }
+            try {
+                level.writes().forEach(Runnable::run);
+                return;
+            } catch (SyscallException e) {
+                if (!gone(e) || attempt >= REMAKES) {
+                    throw e;
+                }
+            }
         }
+    }
+
+    /** A parent this start made: removed with the container when empty (a shared one is in the plan's cleanup already). */
+    private void remember(String dir, Level level) {
+        if (!level.shared() && !parents.contains(dir)) {
+            parents.add(dir);
+        }
+    }
+
+    /**
+     * A write into a level above the container's directories, done again once the level is
+     * made again when a delete removed it (before the container's directory was in it), and
+     * remembered, so that a later remake does it again too.
+     */
+    private void toLevel(String dir, Runnable write) {
+        Level level = levels.get(dir);
+        if (level == null) {
+            write.run();
+            return;
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                write.run();
+                break;
+            } catch (SyscallException e) {
+                if (!gone(e) || attempt >= REMAKES) {
+                    throw e;
+                }
+                remake(dir, level);
+            }
+        }
+        level.writes().add(write);
+    }
+
+    /**
+     * A value a new directory starts without (v1 cpuset's cpus and mems), copied from its
+     * parent when empty. A parent of this start's that is empty too was made again by
+     * another start that has not copied into it yet: its value is copied first.
+     */
+    public void copyFromParent(String dir, String file) {
+        toLevel(dir, () -> {
+            String mine = sys().readFile(dir + "/" + file).strip();
+            if (mine.isEmpty()) {
+                String parent = parentOf(dir);
+                String theirs = sys().readFile(parent + "/" + file).strip();
+                if (theirs.isEmpty() && levels.containsKey(parent)) {
+                    copyFromParent(parent, file);
+                    theirs = sys().readFile(parent + "/" + file).strip();
+                }
+                sys().writeFile(dir + "/" + file, theirs);
+            }
+        });
     }
 
     /** One limit: {@code value} into {@code dir/file}. */
     public void write(String dir, String file, String value) {
-        sys().writeFile(dir + "/" + file, value);
+        toLevel(dir, () -> sys().writeFile(dir + "/" + file, value));
     }
 
     /** cgroup v2's device rules, as one BPF program attached to {@code dir}. */

@@ -42,12 +42,12 @@ final class CgroupRemoval {
     }
 
     /**
-     * As {@link #remove(Syscalls, CgroupCleanup, Consumer)}, the same calls with the same
-     * outcome, with the system-call seam asked for only when a step needs it: what is done
-     * through Java's file API instead is a look at cgroup.procs, the rmdir of a container
-     * directory with nothing left in it, and leaving alone a parent that holds another
-     * cgroup (its rmdir would fail quietly). Processes to kill, a directory that stays busy
-     * or cannot be removed, and a parent that may be empty go to the seam as before.
+     * As {@link #remove(Syscalls, CgroupCleanup, Consumer)}, the same outcome, with the
+     * system-call seam asked for only when a step needs it: what is done through Java's file
+     * API instead is a look at cgroup.procs, the rmdir of a container directory with nothing
+     * left in it, and the rmdir of each parent (removed when empty, left when another cgroup
+     * is in it). Processes to kill, a directory that stays busy or cannot be removed, and a
+     * parent refused for another reason go to the seam as before, which says why.
      */
     static void removeLazily(Supplier<Syscalls> sys, CgroupCleanup cleanup, Consumer<String> problems) {
         List<String> dirs = cleanup.containerDirs();
@@ -60,7 +60,7 @@ final class CgroupRemoval {
             }
         }
         for (String dir : cleanup.parentDirs()) {
-            if (!inUse(dir)) {
+            if (!removedOrInUse(dir)) {
                 removeIfEmpty(sys.get(), dir, problems);
             }
         }
@@ -91,9 +91,33 @@ final class CgroupRemoval {
     }
 
     /**
-     * Whether a parent holds a cgroup below it (a subdirectory): then its rmdir would fail
-     * (EBUSY, ENOTEMPTY), which {@link #removeIfEmpty} leaves unsaid, so neither its lock nor
-     * the call is needed. A parent that is gone is in use by nothing and needs nothing either.
+     * A parent's removal through Java's file API: rmdir(2), which the kernel refuses while a
+     * cgroup is below it (EBUSY), so a start making its directory in the parent either finds
+     * it or finds it gone and makes it again; no lock is needed. True when there is nothing
+     * more to do or to say: removed, gone already, or still holding a cgroup or a process.
+     * False for a refusal with no such reason (or something not a directory at the path):
+     * the seam's rmdir then learns the errno and tells it.
+     */
+    static boolean removedOrInUse(String dir) {
+        Path p = Path.of(dir);
+        if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            return !Files.exists(p, LinkOption.NOFOLLOW_LINKS);
+        }
+        try {
+            Files.delete(p);
+            return true;
+        } catch (NoSuchFileException e) {
+            return true;
+        } catch (IOException | RuntimeException e) {
+            // cgroupfs answers EBUSY, a plain FileSystemException to Java, for a cgroup with child cgroups.
+            return inUse(dir);
+        }
+    }
+
+    /**
+     * Whether a parent holds a cgroup below it (a subdirectory) or a process, the reasons its
+     * rmdir fails (EBUSY) that {@link #removeIfEmpty} leaves unsaid. A parent that is gone is
+     * in use by nothing and needs nothing either.
      */
     static boolean inUse(String dir) {
         Path p = Path.of(dir);
@@ -106,10 +130,10 @@ final class CgroupRemoval {
                     return true;
                 }
             }
-            return false;
         } catch (IOException | RuntimeException e) {
             return false;
         }
+        return hasProcesses(dir);
     }
 
     private static void removeContainerDir(Syscalls sys, String dir, Consumer<String> problems) {
@@ -134,25 +158,17 @@ final class CgroupRemoval {
     }
 
     /**
-     * rmdir of a parent shared with other containers. The lock on the directory above it
-     * is the one a starting container holds from creating the parent to creating its own
-     * directory in it, so a parent is never removed between the two.
+     * rmdir of a parent, shared with other containers or made by this one: it goes when
+     * empty; refused because a cgroup is still in it (EBUSY, ENOTEMPTY), or gone already, it
+     * is left without a word. A start that made or found it and meets it gone makes it again.
      */
     private static void removeIfEmpty(Syscalls sys, String dir, Consumer<String> problems) {
-        int lock;
-        try {
-            lock = sys.lockDirectory(dir.substring(0, dir.lastIndexOf('/')));
-        } catch (SyscallException e) {
-            return;
-        }
         try {
             sys.rmdir(dir);
         } catch (SyscallException e) {
             if (e.errno() != Errno.ENOENT && e.errno() != Errno.EBUSY && e.errno() != Errno.ENOTEMPTY) {
                 problems.accept("jspec: cannot remove cgroup " + dir + ": " + Errno.describe(e.errno()));
             }
-        } finally {
-            sys.close(lock);
         }
     }
 

@@ -79,8 +79,8 @@ final class DeleteCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         // The system-call seam (JNA) is set up only for what needs it: a signal, a cgroup
-        // that is busy, or a shared parent left empty (its removal takes a flock); a stopped
-        // container whose parents still hold other containers is deleted without it.
+        // that stays busy, or one the kernel refuses to remove; a stopped container's
+        // directories and its empty parents go by rmdir through Java's file API.
         Seam seam = new Seam();
         if (s.init().alive()) {
             // A created container's init only waits for start: delete ends it, as runc's does.

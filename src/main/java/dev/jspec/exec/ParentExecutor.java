@@ -282,11 +282,7 @@ public final class ParentExecutor {
     private void runParentSteps() throws StepFailure {
         FutureTask<Void> task = new FutureTask<>(() -> {
             // The parent steps before the first init step; later ones run when the init asks.
-            try {
-                runParentStepsFrom(firstStep);
-            } finally {
-                cgroups.releaseParentLocks();
-            }
+            runParentStepsFrom(firstStep);
             return null;
         });
         Thread spawner = new Thread(task, "jspec-spawner");

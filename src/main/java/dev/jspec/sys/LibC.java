@@ -400,10 +400,6 @@ final class LibC {
         return call("chmod", c(path), mode);
     }
 
-    static int flock(int fd, int operation) throws LastErrorException {
-        return call("flock", fd, operation);
-    }
-
     static int dup2(int from, int to) throws LastErrorException {
         return call("dup2", from, to);
     }

@@ -34,7 +34,6 @@ public final class LinuxSyscalls implements Syscalls {
     private static final int O_NONBLOCK = 0x800;
     private static final int O_CLOEXEC = 0x80000;
     private static final int O_PATH = 0x200000;
-    private static final int LOCK_EX = 2;
     private static final int AT_EMPTY_PATH = 0x1000;
     private static final int AT_FDCWD = -100;
     private static final int AT_SYMLINK_NOFOLLOW = 0x100;
@@ -153,18 +152,6 @@ public final class LinuxSyscalls implements Syscalls {
             LibC.lchown(path, (int) uid, (int) gid);
         } catch (LastErrorException e) {
             throw fail("lchown(" + q(path) + ", " + uid + ", " + gid + ")", e);
-        }
-    }
-
-    @Override
-    public int lockDirectory(String path) {
-        int fd = open(path, O_RDONLY | O_CLOEXEC, "O_RDONLY");
-        try {
-            LibC.flock(fd, LOCK_EX);
-            return fd;
-        } catch (LastErrorException e) {
-            LibC.close(fd);
-            throw fail("flock(" + fd(fd) + ", LOCK_EX)", e);
         }
     }
 

@@ -115,9 +115,6 @@ public interface Syscalls {
 
     String readlinkAt(int dirFd, String name);
 
-    /** open(O_RDONLY) and flock(LOCK_EX) of a directory; the lock lasts until the returned descriptor is closed. */
-    int lockDirectory(String path);
-
     /**
      * bpf(BPF_PROG_LOAD) of a BPF_PROG_TYPE_CGROUP_DEVICE program ({@code insns}, one
      * {@code struct bpf_insn} each), then bpf(BPF_PROG_ATTACH) to the cgroup2 directory with

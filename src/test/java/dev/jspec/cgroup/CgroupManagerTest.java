@@ -55,10 +55,21 @@ class CgroupManagerTest {
     }
 
     private Syscalls cgroupfs() {
+        return cgroupfs((call, path) -> { });
+    }
+
+    /** What runs just before a mkdir, readFile or writeFile reaches the fake cgroupfs: another command's move, made at the worst moment. */
+    private interface Interleaved {
+        void before(String call, Path path) throws IOException;
+    }
+
+    /** The fake cgroupfs, with {@code other} acting ahead of each mkdir (a concurrent delete, say). */
+    private Syscalls cgroupfs(Interleaved other) {
         Syscalls real = new LinuxSyscalls();
         return (Syscalls) Proxy.newProxyInstance(Syscalls.class.getClassLoader(), new Class<?>[] {Syscalls.class},
                 (proxy, method, args) -> {
                     switch (method.getName()) {
+                        case "mkdir", "readFile", "writeFile" -> other.before(method.getName(), Path.of((String) args[0]));
                         case "kill" -> {
                             signals.add("kill " + args[0] + " " + args[1]);
                             leave((int) args[0]);
@@ -110,6 +121,9 @@ class CgroupManagerTest {
         } else if (dir.startsWith(pids)) {
             Files.writeString(dir.resolve("pids.max"), "max\n");
             Files.writeString(dir.resolve("pids.current"), "0\n");
+        } else if (dir.startsWith(root.resolve("cpuset"))) {
+            Files.writeString(dir.resolve("cpuset.cpus"), "\n");
+            Files.writeString(dir.resolve("cpuset.mems"), "\n");
         } else if (dir.startsWith(memory)) {
             Files.writeString(dir.resolve("memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill 0\n");
             Files.writeString(dir.resolve("memory.limit_in_bytes"), "9223372036854771712\n");
@@ -135,7 +149,6 @@ class CgroupManagerTest {
             m.mkdir(shared.get(i), true);
             m.mkdir(mine.get(i), false);
         }
-        m.releaseParentLocks();
         m.write(pids + "/jspec/" + id, "pids.max", "64");
         m.addProcess(pid, mine);
         return m;
@@ -171,7 +184,6 @@ class CgroupManagerTest {
         assertTrue(m.leafExists(pids + "/jspec/c1"));
         m.mkdir(pids + "/jspec", true);
         SyscallException e = assertThrows(SyscallException.class, () -> m.mkdir(pids + "/jspec/c1", false));
-        m.releaseParentLocks();
         assertEquals(Errno.EEXIST, e.errno());
         assertEquals(List.of(), m.dirs(), "not made, so not the container's");
     }
@@ -291,35 +303,83 @@ class CgroupManagerTest {
         throw new AssertionError("the system-call seam was set up");
     }
 
+    /** The manager a delete of a stopped container builds, with a seam that must not be asked for. */
+    private static CgroupManager deleting(List<String> mine, List<String> parents) {
+        return CgroupManager.forContainer(CgroupManagerTest::none, mine, parents, CgroupOwnership.inodes(mine));
+    }
+
     /**
      * A delete of a stopped container (forContainer with a seam made on demand): its empty
      * directories are removed through Java's file API, and a parent that holds another
-     * container's directory is left without its lock or rmdir, so no seam (no JNA) is set up.
+     * container's directory, or a process, is left by the same means, so no seam (no JNA) is
+     * set up.
      */
     @Test
     void aStoppedContainersEmptyDirectoriesGoWithoutTheSeamWhileItsParentIsInUse() throws Exception {
-        List<String> mine = List.of(pids + "/jspec/c1", memory + "/jspec/c1");
+        List<String> mine = List.of(pids + "/jspec/c1", memory + "/jspec/c1", freezer + "/jspec/c1");
         for (String d : mine) {
             Files.createDirectories(Path.of(d));
         }
         Files.createDirectories(Path.of(pids, "jspec", "other"));
         Files.createDirectories(Path.of(memory, "jspec", "other"));
-        Map<String, Long> inodes = CgroupOwnership.inodes(mine);
-        CgroupManager m = CgroupManager.forContainer(CgroupManagerTest::none, mine,
-                List.of(pids + "/jspec", memory + "/jspec"), inodes);
+        // A process put into the parent itself keeps it too (cgroupfs: EBUSY).
+        Files.writeString(Path.of(freezer, "jspec", "cgroup.procs"), "777\n");
+        CgroupManager m = deleting(mine, List.of(pids + "/jspec", memory + "/jspec", freezer + "/jspec"));
         List<String> problems = new ArrayList<>();
         assertEquals(List.of(), m.unprovenHoldingProcesses());
         m.remove(problems::add);
         assertEquals(List.of(), problems);
-        assertFalse(Files.exists(Path.of(pids, "jspec", "c1")));
-        assertFalse(Files.exists(Path.of(memory, "jspec", "c1")));
+        for (String d : mine) {
+            assertFalse(Files.exists(Path.of(d)), d);
+        }
         assertTrue(Files.isDirectory(Path.of(pids, "jspec", "other")), "another container's directory stays");
         assertTrue(Files.isDirectory(Path.of(memory, "jspec", "other")));
+        assertTrue(Files.isDirectory(Path.of(freezer, "jspec")), "a parent holding a process stays");
     }
 
-    /** What needs the seam still goes to it: a process to kill, a busy directory, a parent that may be empty (its lock). */
+    /**
+     * The delete of the last container in a parent removes the parent by rmdir through Java's
+     * file API: no lock and no seam. Levels it made for a configured path go the same way.
+     */
     @Test
-    void aDeleteAsksForTheSeamWhenAProcessIsLeftOrAParentMayBeEmpty() throws Exception {
+    void theLastContainersDeleteRemovesItsParentsWithoutTheSeam() throws Exception {
+        List<String> mine = List.of(pids + "/jspec/c1", memory + "/jspec/c1", freezer + "/made/deeper/c1");
+        for (String d : mine) {
+            Files.createDirectories(Path.of(d));
+        }
+        CgroupManager m = deleting(mine, List.of(pids + "/jspec", memory + "/jspec", freezer + "/made", freezer + "/made/deeper"));
+        List<String> problems = new ArrayList<>();
+        m.remove(problems::add);
+        assertEquals(List.of(), problems);
+        assertFalse(Files.exists(Path.of(pids, "jspec")), "the shared parent goes with its last container");
+        assertFalse(Files.exists(Path.of(memory, "jspec")));
+        assertFalse(Files.exists(Path.of(freezer, "made")), "the levels it made go, deepest first");
+        assertTrue(Files.isDirectory(Path.of(freezer)), "the hierarchy root stays");
+    }
+
+    /** A parent the kernel refuses to remove for another reason than a cgroup in it: the seam learns why, and the user is told. */
+    @Test
+    void aParentRefusedForAnotherReasonIsToldWithItsErrno() throws Exception {
+        List<String> mine = List.of(pids + "/jspec/c1");
+        Files.createDirectories(Path.of(mine.get(0)));
+        // Neither a cgroup nor a process in it, and yet rmdir fails (plain directories: ENOTEMPTY).
+        Files.writeString(Path.of(pids, "jspec", "stray"), "");
+        Syscalls refusing = (Syscalls) Proxy.newProxyInstance(Syscalls.class.getClassLoader(), new Class<?>[] {Syscalls.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("rmdir")) {
+                        throw new SyscallException("rmdir(\"" + args[0] + "\")", Errno.EACCES);
+                    }
+                    throw new AssertionError(method.getName());
+                });
+        CgroupManager m = CgroupManager.forContainer(() -> refusing, mine, List.of(pids + "/jspec"), CgroupOwnership.inodes(mine));
+        List<String> problems = new ArrayList<>();
+        m.remove(problems::add);
+        assertEquals(List.of("jspec: cannot remove cgroup " + pids + "/jspec: " + Errno.describe(Errno.EACCES)), problems);
+    }
+
+    /** What needs the seam still goes to it: a process to kill, and then a parent whose rmdir through Java's file API failed. */
+    @Test
+    void aDeleteAsksForTheSeamWhenAProcessIsLeft() throws Exception {
         CgroupManager start = started("c1", 4242);
         CgroupCleanup made = start.cleanup();
         int[] asked = {0};
@@ -332,8 +392,170 @@ class CgroupManagerTest {
         assertEquals(List.of(), problems);
         assertEquals(1, asked[0], "one seam, made once");
         assertTrue(signals.contains("kill 4242 " + SIGKILL), "the process left inside is killed: " + signals);
-        assertFalse(Files.exists(Path.of(pids, "jspec")), "the parent goes with its last container, under its lock");
+        assertFalse(Files.exists(Path.of(pids, "jspec")), "the parent goes with its last container");
         assertFalse(Files.exists(Path.of(memory, "jspec")));
         assertFalse(Files.exists(Path.of(freezer, "jspec")));
+    }
+
+    // ---- a delete removing a parent while a start makes its directory in it ----
+
+    /** What a delete's rmdir does to an empty cgroup: its interface files go with it. */
+    private static void removedByADelete(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+        Files.delete(dir);
+    }
+
+    /** A v1 cpuset hierarchy: its root has the host's CPUs and memory nodes; a new directory has none. */
+    private String cpusetHierarchy() throws IOException {
+        Path cpuset = Files.createDirectory(root.resolve("cpuset"));
+        Files.writeString(cpuset.resolve("cpuset.cpus"), "0-1\n");
+        Files.writeString(cpuset.resolve("cpuset.mems"), "0\n");
+        return cpuset.toString();
+    }
+
+    /** The steps a start's plan has for a v1 cpuset directory: the mkdir, then the two copies. */
+    private static void makeCpuset(CgroupManager m, String dir, boolean shared) {
+        m.mkdir(dir, shared);
+        m.copyFromParent(dir, "cpuset.cpus");
+        m.copyFromParent(dir, "cpuset.mems");
+    }
+
+    /**
+     * Another container's delete removes the shared parent, empty for a moment, after this
+     * start made it and copied the cpuset values into it and before it made its own directory
+     * there: the start makes the parent again, copies the values into it again, and goes on.
+     */
+    @Test
+    void aStartMakesAgainAParentADeleteRemovedUnderIt() throws Exception {
+        String cpuset = cpusetHierarchy();
+        String parent = cpuset + "/jspec";
+        String leaf = parent + "/c1";
+        int[] leafMkdirs = {0};
+        CgroupManager m = CgroupManager.forStart(cgroupfs((call, dir) -> {
+            if (call.equals("mkdir") && dir.toString().equals(leaf) && leafMkdirs[0]++ == 0) {
+                removedByADelete(Path.of(parent));
+            }
+        }), new CgroupCleanup(List.of(leaf), List.of(parent)));
+        makeCpuset(m, parent, true);
+        m.mkdir(leaf, false);
+        assertEquals(2, leafMkdirs[0], "the container's directory was tried again");
+        assertEquals("0-1", read(parent, "cpuset.cpus"), "the copies into the parent are made again");
+        assertEquals("0", read(parent, "cpuset.mems"));
+        m.copyFromParent(leaf, "cpuset.cpus");
+        m.copyFromParent(leaf, "cpuset.mems");
+        assertEquals("0-1", read(leaf, "cpuset.cpus"));
+        assertEquals("0", read(leaf, "cpuset.mems"));
+        assertEquals(new CgroupCleanup(List.of(leaf), List.of(parent)), m.cleanup(), "removed as before: the shared parent when empty");
+        assertEquals(List.of(leaf), m.dirs());
+    }
+
+    /**
+     * The parent removed while the start copies the cpuset values into it, after the file was
+     * opened (kernfs then answers ENODEV): made again, and the copies done into the new one.
+     */
+    @Test
+    void aParentRemovedWhileTheStartCopiesIntoItIsMadeAgain() throws Exception {
+        String cpuset = cpusetHierarchy();
+        String parent = cpuset + "/jspec";
+        String leaf = parent + "/c1";
+        int[] reads = {0};
+        CgroupManager m = CgroupManager.forStart(cgroupfs((call, file) -> {
+            if (call.equals("readFile") && file.toString().equals(parent + "/cpuset.mems") && reads[0]++ == 0) {
+                removedByADelete(Path.of(parent));
+                throw new SyscallException("read(\"" + file + "\")", Errno.ENODEV);
+            }
+        }), new CgroupCleanup(List.of(leaf), List.of(parent)));
+        makeCpuset(m, parent, true);
+        assertEquals("0-1", read(parent, "cpuset.cpus"), "the copy made before it was removed is made again");
+        assertEquals("0", read(parent, "cpuset.mems"));
+        makeCpuset(m, leaf, false);
+        assertEquals("0-1", read(leaf, "cpuset.cpus"));
+        assertEquals("0", read(leaf, "cpuset.mems"));
+    }
+
+    /**
+     * The same race with a third party: another start makes the removed parent again, and
+     * this start's directory lands in it before that start copied the cpuset values into it.
+     * The values are copied into the parent first, so the container's directory gets them.
+     */
+    @Test
+    void aParentMadeAgainByAnotherStartGetsTheCpusetValuesBeforeTheContainersDirectory() throws Exception {
+        String cpuset = cpusetHierarchy();
+        String parent = cpuset + "/jspec";
+        String leaf = parent + "/c1";
+        CgroupManager m = CgroupManager.forStart(cgroupfs((call, dir) -> {
+            if (call.equals("mkdir") && dir.toString().equals(leaf)) {
+                removedByADelete(Path.of(parent));
+                Files.createDirectory(Path.of(parent));
+                interfaceFiles(Path.of(parent));
+            }
+        }), new CgroupCleanup(List.of(leaf), List.of(parent)));
+        makeCpuset(m, parent, true);
+        makeCpuset(m, leaf, false);
+        assertEquals("0-1", read(leaf, "cpuset.cpus"));
+        assertEquals("0", read(leaf, "cpuset.mems"));
+        assertEquals("0-1", read(parent, "cpuset.cpus"));
+    }
+
+    /**
+     * Levels of a configured path, one found and one made by this start, both removed by
+     * another container's delete before the container's directory is in them: made again,
+     * the deepest after its own parent, and both now this start's to remove when empty.
+     */
+    @Test
+    void aStartMakesAgainEveryLevelRemovedUnderIt() throws Exception {
+        Files.createDirectories(Path.of(pids, "admin"));
+        String leaf = pids + "/admin/made/c1";
+        int[] leafMkdirs = {0};
+        CgroupManager m = CgroupManager.forStart(cgroupfs((call, dir) -> {
+            if (call.equals("mkdir") && dir.toString().equals(leaf) && leafMkdirs[0]++ == 0) {
+                removedByADelete(Path.of(pids, "admin", "made"));
+                removedByADelete(Path.of(pids, "admin"));
+            }
+        }), new CgroupCleanup(List.of(leaf), List.of()));
+        m.mkdir(pids + "/admin", false);
+        m.mkdir(pids + "/admin/made", false);
+        m.mkdir(leaf, false);
+        assertTrue(Files.isDirectory(Path.of(leaf)));
+        assertEquals(new CgroupCleanup(List.of(leaf), List.of(pids + "/admin/made", pids + "/admin")), m.cleanup(),
+                "both levels made by this start now");
+    }
+
+    /** A parent another start makes between this one's look and its mkdir (EEXIST) is used, and not removed as this start's. */
+    @Test
+    void aParentAnotherStartMakesMeanwhileIsUsed() throws Exception {
+        String leaf = pids + "/admin/c1";
+        CgroupManager m = CgroupManager.forStart(cgroupfs((call, dir) -> {
+            if (call.equals("mkdir") && dir.toString().equals(pids + "/admin")) {
+                Files.createDirectory(dir);
+            }
+        }), new CgroupCleanup(List.of(leaf), List.of()));
+        m.mkdir(pids + "/admin", false);
+        m.mkdir(leaf, false);
+        assertEquals(new CgroupCleanup(List.of(leaf), List.of()), m.cleanup(), "another's parent stays theirs");
+    }
+
+    /** A parent that vanishes at every attempt: the start gives up after a bounded number of tries, with ENOENT as before. */
+    @Test
+    void aParentThatKeepsVanishingFailsWithEnoent() throws Exception {
+        String cpuset = cpusetHierarchy();
+        String parent = cpuset + "/jspec";
+        String leaf = parent + "/c1";
+        int[] leafMkdirs = {0};
+        CgroupManager m = CgroupManager.forStart(cgroupfs((call, dir) -> {
+            if (call.equals("mkdir") && dir.toString().equals(leaf)) {
+                leafMkdirs[0]++;
+                removedByADelete(Path.of(parent));
+            }
+        }), new CgroupCleanup(List.of(leaf), List.of(parent)));
+        makeCpuset(m, parent, true);
+        SyscallException e = assertThrows(SyscallException.class, () -> m.mkdir(leaf, false));
+        assertEquals(Errno.ENOENT, e.errno());
+        assertEquals(20, leafMkdirs[0], "tried twenty times, then given up");
+        assertEquals(List.of(), m.dirs());
     }
 }

@@ -159,7 +159,6 @@ class RecordingSyscalls implements Syscalls {
         record("mknod " + path + " " + Integer.toOctalString(modeAndType) + " " + major + ":" + minor);
     }
     @Override public void chown(String path, long uid, long gid) { record("chown " + path + " " + uid + ":" + gid); }
-    @Override public int lockDirectory(String path) { record("lock " + path); return 50; }
     @Override public void chmod(String path, int mode) { record("chmod " + named(path) + " " + Integer.toOctalString(mode)); }
     @Override public void dup2(int from, int to) { record("dup2 " + from + " " + to); }
     @Override public int[] socketpair() { record("socketpair"); return new int[] {12, 13}; }

@@ -4,8 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
@@ -87,6 +100,121 @@ class LifecycleIT {
         // Where it was there before, it is someone else's to keep.
         if (!parentBefore) {
             assertFalse(Files.exists(parent), parent + " stays after its last container");
+        }
+    }
+
+    /**
+     * No lock keeps a delete from removing the shared /jspec parent while another start is
+     * about to make its directory in it: the kernel refuses the rmdir once a cgroup is in it,
+     * and a start that meets the parent gone makes it again. Two containers made and deleted
+     * in a loop side by side, each delete the last in the parent whenever the other is
+     * between its delete and its next start: every command must succeed, and nothing may be
+     * left. (Other jspecs' containers in /jspec keep it from being removed at all, and two
+     * loops alone hit the window rarely; the next test makes sure of it.)
+     */
+    @Test
+    void startsAndDeletesRacingOverTheSharedParentAllSucceed() throws Exception {
+        Path parent = Files.isDirectory(Path.of("/sys/fs/cgroup/pids")) ? Path.of("/sys/fs/cgroup/pids/jspec")
+                : Path.of("/sys/fs/cgroup/jspec");
+        boolean parentBefore = Files.exists(parent);
+        race(List.of("racer-a", "racer-b"), id -> "", List.of());
+        if (!parentBefore) {
+            assertFalse(Files.exists(parent), parent + " stays after its last container");
+        }
+    }
+
+    /**
+     * As above, below a parent of the test's own ({@code cgroupsPath: /jspec-it-race/ID}),
+     * which a third thread removes whenever it is empty, as a delete would (rmdir through
+     * Java's file API), as often as it can: the window between a start's making of the parent
+     * and of its own directory in it is hit for certain (with the retry taken out, the first
+     * round fails). Not done to /jspec, which other jspecs and runtimes on the host use. Which
+     * start made the parent is the one to remove it when empty, so it may stay; the test
+     * removes it.
+     */
+    @Test
+    void startsAndDeletesRacingOverAParentRemovedWheneverEmptyAllSucceed() throws Exception {
+        try {
+            int removed = race(List.of("racer-c", "racer-d"), id -> "cgroupsPath: /jspec-it-race/" + id,
+                    hierarchies().stream().map(h -> h.resolve("jspec-it-race")).toList());
+            assertTrue(removed > 0, "the parent was never removed under the starts");
+        } finally {
+            for (Path p : hierarchies()) {
+                Files.deleteIfExists(p.resolve("jspec-it-race"));
+            }
+        }
+    }
+
+    /**
+     * {@code create} and {@code delete --force} of each of {@code ids} in a loop, one thread
+     * each, while another removes each of {@code removedWhenEmpty} whenever it is empty.
+     * Fails when a command does; returns how often one of them was removed.
+     */
+    private static int race(List<String> ids, Function<String, String> linux, List<Path> removedWhenEmpty) throws Exception {
+        Queue<String> failures = new ConcurrentLinkedQueue<>();
+        AtomicInteger running = new AtomicInteger(ids.size());
+        AtomicInteger removed = new AtomicInteger();
+        List<Callable<Void>> threads = new ArrayList<>();
+        for (String id : ids) {
+            Path bundle = TestBundles.write(work, id,
+                    TestBundles.config(id, "args: [\"true\"]\ncwd: /\nenv: [PATH=/bin]", "", linux.apply(id)));
+            threads.add(() -> {
+                try {
+                    for (int i = 0; i < 12 && failures.isEmpty(); i++) {
+                        Jspec.Result create = Jspec.run("create", "--bundle", bundle.toString(), id);
+                        if (create.exit() != 0) {
+                            failures.add("create " + id + " #" + i + ": " + create);
+                        }
+                        Jspec.Result delete = Jspec.run("delete", "--force", id);
+                        if (delete.exit() != 0 || !delete.err().isEmpty()) {
+                            failures.add("delete " + id + " #" + i + ": " + delete);
+                        }
+                    }
+                } finally {
+                    running.decrementAndGet();
+                }
+                return null;
+            });
+        }
+        if (!removedWhenEmpty.isEmpty()) {
+            threads.add(() -> {
+                while (running.get() > 0) {
+                    for (Path p : removedWhenEmpty) {
+                        try {
+                            Files.delete(p);
+                            removed.incrementAndGet();
+                        } catch (IOException inUseOrGone) {
+                            // A cgroup is in it (EBUSY), or it is gone already.
+                        }
+                    }
+                    Thread.sleep(1);
+                }
+                return null;
+            });
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads.size());
+        try {
+            for (Future<Void> thread : pool.invokeAll(threads)) {
+                thread.get();
+            }
+        } finally {
+            pool.shutdownNow();
+            for (String id : ids) {
+                Jspec.run("delete", "--force", id);
+            }
+        }
+        assertEquals(List.of(), List.copyOf(failures));
+        return removed.get();
+    }
+
+    /** The cgroup hierarchies: the cgroup2 root on a v2 host, else each mount below /sys/fs/cgroup. */
+    private static List<Path> hierarchies() throws IOException {
+        Path fs = Path.of("/sys/fs/cgroup");
+        if (Files.exists(fs.resolve("cgroup.controllers"))) {
+            return List.of(fs);
+        }
+        try (Stream<Path> hierarchies = Files.list(fs)) {
+            return hierarchies.filter(h -> Files.isDirectory(h, LinkOption.NOFOLLOW_LINKS)).toList();
         }
     }
 }
