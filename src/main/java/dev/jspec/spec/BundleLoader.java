@@ -78,6 +78,9 @@ public final class BundleLoader {
         ValidatedConfigs.Entry validated = validatedDir == null ? null : new ValidatedConfigs(validatedDir).entry(bytes);
         List<Diagnostic> warnings = new ArrayList<>();
         Spec spec = check(parsed, bundleDir, warnings, ignoreUnknown, validated);
+        if (validated != null && validated.passed()) {
+            validated.hint(bundleOrConfig, configFile);
+        }
         return new LoadedBundle(bundleDir, configFile, spec, Diagnostics.sorted(warnings));
     }
 

@@ -59,15 +59,49 @@ final class ValidatedConfigs {
             this.content = content;
         }
 
+        /** Set once {@link #known} found the entry or {@link #record} wrote it. */
+        private boolean passed;
+
         /** Whether exactly these bytes passed the schema check of this very jspec before. */
         boolean known() {
             try {
                 if (!trusted(dir, true) || !trusted(file, false)) {
                     return false;
                 }
-                return Files.size(file) == content.length && Arrays.equals(Files.readAllBytes(file), content);
+                passed = Files.size(file) == content.length && Arrays.equals(Files.readAllBytes(file), content);
+                return passed;
             } catch (IOException | RuntimeException e) {
                 return false;
+            }
+        }
+
+        /** Whether this config is recorded as passed: found so, or recorded by this start. */
+        boolean passed() {
+            return passed;
+        }
+
+        /**
+         * Tells the launcher that the config of the bundle at this path (as the command line
+         * named it, made absolute) passed: an empty file named after the path, no older than
+         * the config. The launcher, which cannot compare bytes, then starts the JVM without
+         * the AOT cache layer of what a config seen for the first time loads (the schema
+         * validator), a layer that costs every start that maps it some 20 ms. Only a choice
+         * of cache rests on it: a wrong hint costs time, never a check. Best effort.
+         */
+        void hint(Path bundleOrConfig, Path config) {
+            try {
+                Path hint = hintFile(dir, bundleOrConfig);
+                if (hint == null || !trusted(dir, true)) {
+                    return;
+                }
+                if (Files.isRegularFile(hint, LinkOption.NOFOLLOW_LINKS)
+                        && Files.getLastModifiedTime(hint, LinkOption.NOFOLLOW_LINKS).compareTo(Files.getLastModifiedTime(config)) >= 0) {
+                    return;
+                }
+                Files.deleteIfExists(hint);
+                Files.createFile(hint, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (IOException | RuntimeException e) {
+                // No hint: the next start maps the validator's layer, as a first one does.
             }
         }
 
@@ -98,6 +132,7 @@ final class ValidatedConfigs {
                         }
                     }
                     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    passed = true;
                 } finally {
                     Files.deleteIfExists(tmp);
                 }
@@ -120,6 +155,16 @@ final class ValidatedConfigs {
                 }
             }
         }
+    }
+
+    /**
+     * The hint for a bundle named {@code bundleOrConfig}: "@" and its absolute path, not
+     * normalized, with each "/" as "%", as the launcher spells it from its arguments; null
+     * when the name would be too long for a file name.
+     */
+    static Path hintFile(Path dir, Path bundleOrConfig) {
+        String name = "@" + bundleOrConfig.toAbsolutePath().toString().replace('/', '%');
+        return name.getBytes(StandardCharsets.UTF_8).length > 255 ? null : dir.resolve(name);
     }
 
     /** A directory or regular file (no link followed) owned by root and writable by no one else. */

@@ -3,6 +3,7 @@ package dev.jspec.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -59,6 +60,53 @@ class RunIT {
         try (var entries = Files.list(jar.resolveSibling("validated-configs"))) {
             assertTrue(entries.anyMatch(e -> endsWith(e, bytes)), "the config is recorded beside " + jar);
         }
+    }
+
+    /**
+     * The launcher maps the AOT cache's layer for configs seen for the first time (the schema
+     * validator) only when jspec has not hinted that the bundle's config passed before: the
+     * layer costs every start that maps it, and a known config skips the validator.
+     * Read from the JVM's own command line (the launcher execs java in its own process).
+     */
+    @Test
+    void theLauncherMapsTheValidatorsLayerOnlyForAConfigNotCheckedBefore() throws Exception {
+        Path launcher = Jspec.PROJECT.resolve("jspec");
+        Path root = work.resolve("layers-root");
+        String config = TestBundles.config("layers", "args: [/bin/sleep, '60']\ncwd: /\nenv: [PATH=/bin]", "", "");
+        Path bundle = TestBundles.write(work, "layers", config);
+        java.util.List<String> cmdlines = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            String id = "layers" + i;
+            Process p = new ProcessBuilder(launcher.toString(), "--root", root.toString(), "run", "--bundle", bundle.toString(), id)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            try {
+                String cmdline = "";
+                for (int t = 0; t < 600 && !(cmdline.contains(" -jar ") && Files.exists(root.resolve(id))); t++) {
+                    Thread.sleep(100);
+                    cmdline = new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline")),
+                            java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ');
+                }
+                cmdlines.add(cmdline);
+                // Running: the container is there once its state is.
+                for (int t = 0; t < 300 && !Jspec.run("--root", root.toString(), "state", id).out().contains("running"); t++) {
+                    Thread.sleep(100);
+                }
+            } finally {
+                Jspec.run("--root", root.toString(), "kill", id, "KILL");
+                if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+                Jspec.run("--root", root.toString(), "delete", "--force", id);
+            }
+        }
+        assumeTrue(Files.exists(Jspec.PROJECT.resolve("target/aot/jspec.top.jsa")),
+                "SKIPPED: the launcher trained no AOT caches here (JDK older than 25?)");
+        assertTrue(cmdlines.get(0).contains("jspec.aot:") && cmdlines.get(0).contains("jspec.top.jsa"),
+                "a config not checked before maps the layer: " + cmdlines.get(0));
+        assertTrue(cmdlines.get(1).contains("-XX:AOTCache=") && !cmdlines.get(1).contains("jspec.top.jsa"),
+                "the same config again does without it: " + cmdlines.get(1));
+        Files.deleteIfExists(root);
     }
 
     private static boolean endsWith(Path file, byte[] tail) {

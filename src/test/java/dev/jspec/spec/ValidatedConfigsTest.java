@@ -103,4 +103,28 @@ class ValidatedConfigsTest {
         // And an invalid config stays invalid even after a valid one was recorded.
         assertThrows(ConfigException.class, () -> BundleLoader.loadLenient(bundle(dir.resolve("i"), invalid), cache));
     }
+
+    /**
+     * The launcher's hint: once a bundle's config passed, a file named after the bundle's
+     * path, no older than the config; none for a config with a problem; made again when the
+     * config changed after it.
+     */
+    @Test
+    void aConfigThatPassedLeavesTheLauncherAHintNamedAfterItsBundle(@TempDir Path dir) throws Exception {
+        assumeTrue(root(), "entries are believed only when root's");
+        Path cache = dir.resolve("validated-configs");
+        Path b = bundle(dir.resolve("b"), VALID);
+        Path hint = cache.resolve("@" + b.toAbsolutePath().toString().replace('/', '%'));
+        assertEquals(hint, ValidatedConfigs.hintFile(cache, b));
+        BundleLoader.loadLenient(b, cache);
+        assertTrue(Files.isRegularFile(hint), "the first load, which records the config");
+        Files.setLastModifiedTime(hint, java.nio.file.attribute.FileTime.fromMillis(0));
+        BundleLoader.loadLenient(b, cache);
+        assertTrue(Files.getLastModifiedTime(hint).compareTo(Files.getLastModifiedTime(b.resolve("config.json"))) >= 0,
+                "a hint older than the config is made again by a load that finds it known");
+        Path bad = bundle(dir.resolve("bad"), VALID.replace("\"mount\"", "\"bogus\""));
+        assertThrows(ConfigException.class, () -> BundleLoader.loadLenient(bad, cache));
+        assertFalse(Files.exists(ValidatedConfigs.hintFile(cache, bad)));
+        assertEquals(null, ValidatedConfigs.hintFile(cache, Path.of("/" + "x".repeat(300))), "too long for a name");
+    }
 }
