@@ -88,9 +88,9 @@ final class Launch {
 
     /**
      * Begins, on threads of their own, what the start needs first and a cold JVM takes tens
-     * of milliseconds for: JNA's set-up (the early spawn's first call), the config reader's
-     * classes, and the host's facts (the prelude's input; reading them opens the jar's
-     * manifest and parses /proc/self/maps). Called by the command as its first act, before
+     * of milliseconds for: JNA's set-up (the early spawn's first call) and the host's facts
+     * (the prelude's input; reading them opens the jar's manifest and parses /proc/self/maps).
+     * A config seen before needs nothing else ahead (see BundleLoader.BigDecimalAhead). Called by the command as its first act, before
      * its own set-up (run's signal handlers), so that they are under way on the second core
      * meanwhile; {@link #prepare} calls it otherwise. Nothing here changes the host.
      */
@@ -99,7 +99,6 @@ final class Launch {
             return;
         }
         JnaSetup.inBackground();
-        BundleLoader.startAhead();
         hostAhead = new FutureTask<>(Hosts::current);
         Thread t = new Thread(hostAhead, "jspec-host-facts");
         t.setDaemon(true);

@@ -3,6 +3,7 @@ package dev.jspec.cli;
 import dev.jspec.lifecycle.ContainerState;
 import dev.jspec.spec.BundleLoader;
 import dev.jspec.spec.ConfigReader;
+import dev.jspec.spec.JacksonTree;
 import dev.jspec.util.ExitCodes;
 import dev.jspec.util.Json;
 import java.io.IOException;
@@ -183,7 +184,7 @@ final class ListCommand implements Callable<Integer> {
             Path file = bundle.resolve(name);
             if (Files.isRegularFile(file)) {
                 try {
-                    return ConfigReader.read(file, file.toString()).tree();
+                    return JacksonTree.of(ConfigReader.read(file, file.toString()).tree());
                 } catch (IOException | dev.jspec.spec.ConfigException | RuntimeException e) {
                     return null;
                 }

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The one way into a bundle: find its config, read it, normalize sizes, validate against the
@@ -58,13 +57,7 @@ public final class BundleLoader {
         return load(bundleOrConfig, ignoreUnknown, null);
     }
 
-    /** Starts what a load will wait for on threads of their own (see {@code BigDecimalAhead}); a load does it too. */
-    public static void startAhead() {
-        BigDecimalAhead.start();
-    }
-
     private static LoadedBundle load(Path bundleOrConfig, boolean ignoreUnknown, Path validatedDir) throws ConfigException {
-        BigDecimalAhead.start();
         Path configFile = configFile(bundleOrConfig);
         Path bundleDir = configFile.toAbsolutePath().normalize().getParent();
         byte[] bytes;
@@ -74,10 +67,14 @@ public final class BundleLoader {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + configFile + ": " + e.getMessage(), e);
         }
-        ConfigReader.Parsed parsed = ConfigReader.parse(bytes, configFile.toString());
         ValidatedConfigs.Entry validated = validatedDir == null ? null : new ValidatedConfigs(validatedDir).entry(bytes);
+        boolean known = validated != null && validated.known();
+        if (!known) {
+            BigDecimalAhead.start(); // the schema check will run; meanwhile the config is read
+        }
+        ConfigReader.Parsed parsed = ConfigReader.parse(bytes, configFile.toString());
         List<Diagnostic> warnings = new ArrayList<>();
-        Spec spec = check(parsed, bundleDir, warnings, ignoreUnknown, validated);
+        Spec spec = check(parsed, bundleDir, warnings, ignoreUnknown, validated, known);
         if (validated != null && validated.passed()) {
             validated.hint(bundleOrConfig, configFile);
         }
@@ -86,12 +83,13 @@ public final class BundleLoader {
 
     /**
      * Initializes {@link java.math.BigDecimal} on a thread of its own while this one reads the
-     * config. The first Jackson value node of a parse initializes it (Jackson's ValueNode keeps
-     * BigDecimal constants), and JDK 25's BigDecimal initializer squares its way to 5^65536:
-     * 20-40 ms of a cold JVM's CPU that the parse would wait for. Started before the config
-     * file is opened (its first native call sets up JNA meanwhile), it runs on another core.
+     * config, for a load that will run the schema check. The validator's first Jackson value
+     * node initializes it (Jackson's ValueNode keeps BigDecimal constants), and JDK 25's
+     * BigDecimal initializer squares its way to 5^65536: 20-40 ms of a cold JVM's CPU that the
+     * check would wait for. A config known to have passed the check never needs it: its tree
+     * is a {@link ConfigNode} one, and Jackson is not used at all.
      * The thread touches no class of jspec's or Jackson's, so no class initialization can
-     * wait on it in a cycle; a parse that gets there first merely waits for it to finish.
+     * wait on it in a cycle; a check that gets there first merely waits for it to finish.
      */
     private static final class BigDecimalAhead implements Runnable {
         private static final java.util.concurrent.atomic.AtomicBoolean STARTED = new java.util.concurrent.atomic.AtomicBoolean();
@@ -128,28 +126,31 @@ public final class BundleLoader {
     /** As {@link #check(ConfigReader.Parsed, Path, List)}; {@code ignoreUnknown}: see {@link #loadLenient}. */
     static Spec check(ConfigReader.Parsed parsed, Path bundleDir, List<Diagnostic> warnings, boolean ignoreUnknown)
             throws ConfigException {
-        return check(parsed, bundleDir, warnings, ignoreUnknown, null);
+        return check(parsed, bundleDir, warnings, ignoreUnknown, null, false);
     }
 
-    /** As {@link #check(ConfigReader.Parsed, Path, List, boolean)}; {@code validated}: this config's record of passing the schema, or null. */
+    /**
+     * As {@link #check(ConfigReader.Parsed, Path, List, boolean)}; {@code validated}: this config's record of passing the
+     * schema, or null; {@code known}: whether the record says it passed.
+     */
     private static Spec check(ConfigReader.Parsed parsed, Path bundleDir, List<Diagnostic> warnings, boolean ignoreUnknown,
-            ValidatedConfigs.Entry validated) throws ConfigException {
+            ValidatedConfigs.Entry validated, boolean known) throws ConfigException {
         List<Diagnostic> problems = new ArrayList<>();
         ByteSize.normalize(parsed.tree(), parsed.sourceMap(), parsed.file(), problems);
         // A size that did not parse was reported above; the schema's "does not match" would repeat it.
         Set<String> reported = new HashSet<>();
         problems.forEach(d -> reported.add(d.jsonPath()));
-        boolean known = problems.isEmpty() && validated != null && validated.known();
-        SchemaValidator.Split schema = known ? new SchemaValidator.Split(List.of(), List.of())
+        boolean skipSchema = known && problems.isEmpty();
+        SchemaValidator.Split schema = skipSchema ? new SchemaValidator.Split(List.of(), List.of())
                 : SchemaValidator.get().validateSplit(parsed);
-        if (!known && validated != null && problems.isEmpty() && schema.problems().isEmpty() && schema.unknownKeys().isEmpty()) {
+        if (!skipSchema && validated != null && problems.isEmpty() && schema.problems().isEmpty() && schema.unknownKeys().isEmpty()) {
             validated.record();
         }
         List<Diagnostic> schemaProblems = new ArrayList<>(schema.problems());
         if (ignoreUnknown) {
             // Gone from the tree, so that nothing after this sees them.
             for (SchemaValidator.UnknownKey u : schema.unknownKeys()) {
-                ((ObjectNode) u.owner()).remove(u.key());
+                ((ConfigNode.ObjectValue) parsed.tree().at(u.owner())).remove(u.key());
                 warnings.add(u.warning());
             }
         } else {

@@ -5,10 +5,6 @@ import java.math.BigInteger;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Sizes written with a unit, such as {@code 64Mi}, turned into bytes before the config is
@@ -80,25 +76,25 @@ public final class ByteSize {
      * Replaces every size string in the size {@link #FIELDS} of {@code tree} by its bytes, in
      * place; each string that is not a size becomes a diagnostic and stays as it was.
      */
-    static void normalize(JsonNode tree, SourceMap sourceMap, String file, List<Diagnostic> problems) {
+    static void normalize(ConfigNode tree, SourceMap sourceMap, String file, List<Diagnostic> problems) {
         for (String field : FIELDS) {
             normalize(tree, SpecPath.ROOT, field.split("\\."), 0, sourceMap, file, problems);
         }
     }
 
-    private static void normalize(JsonNode node, SpecPath path, String[] steps, int i, SourceMap sourceMap, String file,
+    private static void normalize(ConfigNode node, SpecPath path, String[] steps, int i, SourceMap sourceMap, String file,
             List<Diagnostic> problems) {
         boolean each = steps[i].endsWith("[]");
         String key = each ? steps[i].substring(0, steps[i].length() - 2) : steps[i];
-        if (!(node instanceof ObjectNode object) || !object.has(key)) {
+        if (!(node instanceof ConfigNode.ObjectValue object) || !object.has(key)) {
             return;
         }
         SpecPath here = path.key(key);
-        JsonNode value = object.get(key);
+        ConfigNode value = object.get(key);
         if (each) {
-            if (value instanceof ArrayNode array && i + 1 < steps.length) {
-                for (int n = 0; n < array.size(); n++) {
-                    normalize(array.get(n), here.index(n), steps, i + 1, sourceMap, file, problems);
+            if (value.isArray() && i + 1 < steps.length) {
+                for (int n = 0; n < value.size(); n++) {
+                    normalize(value.get(n), here.index(n), steps, i + 1, sourceMap, file, problems);
                 }
             }
         } else if (i + 1 < steps.length) {
@@ -106,9 +102,7 @@ public final class ByteSize {
         } else if (value.isString()) {
             try {
                 BigInteger bytes = parse(value.stringValue());
-                object.set(key, bytes.bitLength() < 64
-                        ? JsonNodeFactory.instance.numberNode(bytes.longValue())
-                        : JsonNodeFactory.instance.numberNode(bytes));
+                object.set(key, ConfigNode.integer(bytes));
             } catch (IllegalArgumentException e) {
                 SourceMap.Location at = sourceMap.valueAt(here);
                 problems.add(new Diagnostic(file, at.line(), at.column(), here.toString(), e.getMessage()));

@@ -34,13 +34,9 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
 import org.snakeyaml.engine.v2.scanner.StreamReader;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Reads one config file (YAML 1.2, so JSON too) into a JSON tree and a {@link SourceMap}.
+ * Reads one config file (YAML 1.2, so JSON too) into a {@link ConfigNode} tree and a {@link SourceMap}.
  *
  * <p>What it refuses, each as a located {@link Diagnostic}: files over {@link #MAX_BYTES},
  * text that is not UTF-8, more than one YAML document, aliases, nesting deeper than
@@ -61,9 +57,7 @@ public final class ConfigReader {
     public static final int MAX_DEPTH = 64;
 
     /** A config read into a tree: {@code tree} is the root value, {@code sourceMap} where each part was written. */
-    public record Parsed(String file, JsonNode tree, SourceMap sourceMap, Set<String> leadingZeroIntegers) {}
-
-    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    public record Parsed(String file, ConfigNode tree, SourceMap sourceMap, Set<String> leadingZeroIntegers) {}
 
     private final String file;
     /** The decoded config, for locating what a scalar's value alone cannot (an escape inside it). */
@@ -115,7 +109,7 @@ public final class ConfigReader {
         reader.refuseUnprintable(text);
         reader.scanEvents(text);
         Node root = reader.compose(text);
-        JsonNode tree = reader.convert(root, SpecPath.ROOT);
+        ConfigNode tree = reader.convert(root, SpecPath.ROOT);
         if (!reader.problems.isEmpty()) {
             throw new ConfigException(Diagnostics.sorted(reader.problems));
         }
@@ -306,12 +300,12 @@ public final class ConfigReader {
         }
     }
 
-    private JsonNode convert(Node node, SpecPath path) {
+    private ConfigNode convert(Node node, SpecPath path) {
         sourceMap.putValue(path, location(node.getStartMark()));
         return switch (node) {
             case MappingNode mapping -> convertMapping(mapping, path);
             case SequenceNode sequence -> {
-                ArrayNode array = JSON.arrayNode();
+                ConfigNode.ArrayValue array = ConfigNode.array();
                 List<Node> items = sequence.getValue();
                 for (int i = 0; i < items.size(); i++) {
                     array.add(convert(items.get(i), path.index(i)));
@@ -321,13 +315,13 @@ public final class ConfigReader {
             case ScalarNode scalar -> convertScalar(scalar, path);
             default -> {
                 problems.add(at(node.getStartMark(), path, "unsupported YAML node"));
-                yield JSON.nullNode();
+                yield ConfigNode.nullValue();
             }
         };
     }
 
-    private ObjectNode convertMapping(MappingNode mapping, SpecPath path) {
-        ObjectNode object = JSON.objectNode();
+    private ConfigNode convertMapping(MappingNode mapping, SpecPath path) {
+        ConfigNode.ObjectValue object = ConfigNode.object();
         Map<String, Location> seen = new HashMap<>();
         for (NodeTuple tuple : mapping.getValue()) {
             Node keyNode = tuple.getKeyNode();
@@ -370,54 +364,52 @@ public final class ConfigReader {
         return scalar.getValue();
     }
 
-    private JsonNode convertScalar(ScalarNode scalar, SpecPath path) {
+    private ConfigNode convertScalar(ScalarNode scalar, SpecPath path) {
         String text = scalar.getValue();
         Tag tag = scalar.getTag();
         if (tag.equals(Tag.STR)) {
             if (text.indexOf('\0') >= 0) {
                 refuseNul(scalar, path, "the string");
             }
-            return JSON.stringNode(text);
+            return ConfigNode.string(text);
         } else if (tag.equals(Tag.NULL)) {
-            return JSON.nullNode();
+            return ConfigNode.nullValue();
         } else if (tag.equals(Tag.BOOL)) {
-            return JSON.booleanNode(text.equalsIgnoreCase("true"));
+            return ConfigNode.bool(text.equalsIgnoreCase("true"));
         } else if (tag.equals(Tag.INT)) {
             BigInteger value = parseInteger(text);
             if (value == null) {
                 problems.add(at(scalar.getStartMark(), path, "'" + text + "' is tagged as an integer but is not one"));
-                return JSON.stringNode(text);
+                return ConfigNode.string(text);
             }
             if (text.length() > 1 && text.matches("[-+]?0[0-9]+")) {
                 leadingZeroIntegers.add(path.pointer());
             }
-            return integerNode(value);
+            return ConfigNode.integer(value);
         } else if (tag.equals(Tag.FLOAT)) {
             String lower = text.toLowerCase(java.util.Locale.ROOT);
             if (lower.endsWith(".inf") || lower.equals(".nan")) {
                 problems.add(at(scalar.getStartMark(), path, text + " is not a number a config can hold; use a finite number"));
-                return JSON.nullNode();
+                return ConfigNode.nullValue();
             }
             try {
                 return floatNode(text);
             } catch (NumberFormatException e) {
                 problems.add(at(scalar.getStartMark(), path, "'" + text + "' is tagged as a number but is not one"));
-                return JSON.stringNode(text);
+                return ConfigNode.string(text);
             }
         }
         problems.add(at(scalar.getStartMark(), path, "YAML tag " + tag.getValue()
                 + " is not supported in a config; write a plain string, number, boolean or null"));
-        return JSON.stringNode(text);
+        return ConfigNode.string(text);
     }
 
-    /** An integer's node: a long when it fits, else a big integer. */
-    static JsonNode integerNode(BigInteger value) {
-        return value.bitLength() < 64 ? JSON.numberNode(value.longValue()) : JSON.numberNode(value);
-    }
-
-    /** A float's node, from the core schema's float text (a finite one). */
-    static JsonNode floatNode(String text) {
-        return JSON.numberNode(new BigDecimal(text.startsWith("+") ? text.substring(1) : text).doubleValue());
+    /**
+     * A float's node, from the core schema's float text (a finite one). BigDecimal refuses
+     * what only Double.parseDouble takes ("1d", "0x1p3") in a value tagged !!float.
+     */
+    static ConfigNode floatNode(String text) {
+        return ConfigNode.floating(new BigDecimal(text.startsWith("+") ? text.substring(1) : text).doubleValue());
     }
 
     /** YAML 1.2 core schema integers: decimal, 0o octal, 0x hexadecimal, with an optional sign. */

@@ -2,10 +2,6 @@ package dev.jspec.spec;
 
 import dev.jspec.spec.SourceMap.Location;
 import java.math.BigInteger;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A one-pass reader for configs written as plain JSON, as runc's {@code config.json} and
@@ -27,12 +23,11 @@ import tools.jackson.databind.node.ObjectNode;
  * characters away (the YAML engine's limit for an implicit key is 1024), a root that is
  * not an object or array. {@code JsonConfigReaderTest} holds it to the YAML path.
  *
- * <p>No string concatenation with {@code +} here: each new shape of it is an invokedynamic
+ * <p>It builds a {@link ConfigNode} tree and touches neither Jackson nor BigDecimal (see
+ * ConfigNode for why). No string concatenation with {@code +} here: each new shape of it is an invokedynamic
  * call site whose first use spins classes, milliseconds of a cold start apiece.
  */
 final class JsonConfigReader {
-
-    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     /** The farthest a key's ':' may be from the key's start; the YAML engine drops an implicit key past 1024. */
     private static final int MAX_KEY_SPAN = 1000;
@@ -69,7 +64,7 @@ final class JsonConfigReader {
     static ConfigReader.Parsed read(String text, String file) {
         JsonConfigReader reader = new JsonConfigReader(text);
         try {
-            JsonNode tree = reader.document();
+            ConfigNode tree = reader.document();
             return new ConfigReader.Parsed(file, tree, reader.sourceMap, java.util.Set.of());
         } catch (Declined | ArrayIndexOutOfBoundsException e) {
             // Out of bounds: the text ended inside a value; the YAML path says where.
@@ -77,12 +72,12 @@ final class JsonConfigReader {
         }
     }
 
-    private JsonNode document() {
+    private ConfigNode document() {
         outerSpace();
         if (pos >= end || (s[pos] != '{' && s[pos] != '[')) {
             throw new Declined();
         }
-        JsonNode root = value("");
+        ConfigNode root = value("");
         outerSpace();
         if (pos != end) {
             throw new Declined();
@@ -136,25 +131,25 @@ final class JsonConfigReader {
         return new Location(line, pos - lineStart - lowSurrogates + 1);
     }
 
-    private JsonNode value(String pointer) {
+    private ConfigNode value(String pointer) {
         sourceMap.putValue(pointer, here());
         char c = s[pos];
         return switch (c) {
             case '{' -> object(pointer);
             case '[' -> array(pointer);
-            case '"' -> JSON.stringNode(string());
-            case 't' -> literal("true", JSON.booleanNode(true));
-            case 'f' -> literal("false", JSON.booleanNode(false));
-            case 'n' -> literal("null", JSON.nullNode());
+            case '"' -> ConfigNode.string(string());
+            case 't' -> literal("true", ConfigNode.bool(true));
+            case 'f' -> literal("false", ConfigNode.bool(false));
+            case 'n' -> literal("null", ConfigNode.nullValue());
             default -> number();
         };
     }
 
-    private ObjectNode object(String pointer) {
+    private ConfigNode object(String pointer) {
         enter();
         pos++;
         space();
-        ObjectNode object = JSON.objectNode();
+        ConfigNode.ObjectValue object = ConfigNode.object();
         if (s[pos] == '}') {
             pos++;
             depth--;
@@ -190,11 +185,11 @@ final class JsonConfigReader {
         }
     }
 
-    private ArrayNode array(String pointer) {
+    private ConfigNode array(String pointer) {
         enter();
         pos++;
         space();
-        ArrayNode array = JSON.arrayNode();
+        ConfigNode.ArrayValue array = ConfigNode.array();
         if (s[pos] == ']') {
             pos++;
             depth--;
@@ -306,7 +301,7 @@ final class JsonConfigReader {
         }
     }
 
-    private JsonNode literal(String word, JsonNode node) {
+    private ConfigNode literal(String word, ConfigNode node) {
         for (int i = 0; i < word.length(); i++) {
             if (s[pos++] != word.charAt(i)) {
                 throw new Declined();
@@ -328,7 +323,7 @@ final class JsonConfigReader {
     }
 
     /** A JSON number without a leading zero: an integer, or a float (with a fraction or exponent). */
-    private JsonNode number() {
+    private ConfigNode number() {
         int start = pos;
         if (s[pos] == '-') {
             pos++;
@@ -358,10 +353,23 @@ final class JsonConfigReader {
         delimiter();
         String text = new String(s, start, pos - start);
         if (!integer) {
-            return ConfigReader.floatNode(text);
+            // The double ConfigReader.floatNode makes through BigDecimal: both round correctly,
+            // and read JSON's number form alike, but for a zero: BigDecimal has no -0.
+            double d = Double.parseDouble(text);
+            return ConfigNode.floating(d == 0 && zeroMantissa(start) ? 0.0 : d);
         }
-        // Up to 18 digits fit a long, as ConfigReader.integerNode would find.
-        return digits <= 18 ? JSON.numberNode(Long.parseLong(text)) : ConfigReader.integerNode(new BigInteger(text));
+        // Up to 18 digits fit a long, as ConfigNode.integer(BigInteger) would find.
+        return digits <= 18 ? ConfigNode.integer(Long.parseLong(text)) : ConfigNode.integer(new BigInteger(text));
+    }
+
+    /** Whether the number starting at {@code from} has only zeros before its exponent (-0.0, 0e5). */
+    private boolean zeroMantissa(int from) {
+        for (int i = from; i < pos && s[i] != 'e' && s[i] != 'E'; i++) {
+            if (s[i] >= '1' && s[i] <= '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private int digits() {

@@ -112,9 +112,9 @@ public final class SchemaValidator {
      * A key the schema does not know, in an object it does: {@code strict} is the error
      * `jspec validate` reports, {@code warning} the same, located, for a runtime that
      * ignores it (runtime-spec: runtimes MUST NOT fail on an unknown property); the key
-     * sits in {@code owner}.
+     * sits in the object at {@code owner}.
      */
-    public record UnknownKey(Diagnostic strict, Diagnostic warning, JsonNode owner, String key) {}
+    public record UnknownKey(Diagnostic strict, Diagnostic warning, SpecPath owner, String key) {}
 
     /** The violations of {@code parsed} apart from its unknown keys, and those keys. */
     public record Split(List<Diagnostic> problems, List<UnknownKey> unknownKeys) {}
@@ -132,13 +132,13 @@ public final class SchemaValidator {
         return new Split(problems, unknown);
     }
 
-    List<Diagnostic> validate(JsonNode tree, SourceMap sourceMap, String file, Set<String> leadingZeroIntegers) {
+    List<Diagnostic> validate(ConfigNode tree, SourceMap sourceMap, String file, Set<String> leadingZeroIntegers) {
         return validate(tree, sourceMap, file, leadingZeroIntegers, new ArrayList<>());
     }
 
-    private List<Diagnostic> validate(JsonNode tree, SourceMap sourceMap, String file, Set<String> leadingZeroIntegers,
+    private List<Diagnostic> validate(ConfigNode tree, SourceMap sourceMap, String file, Set<String> leadingZeroIntegers,
             List<UnknownKey> unknownKeys) {
-        List<Error> errors = schema.validate(tree);
+        List<Error> errors = schema.validate(JacksonTree.of(tree));
         List<Diagnostic> out = new ArrayList<>();
         Map<String, List<Error>> alternatives = new LinkedHashMap<>();
         for (Error error : errors) {
@@ -271,7 +271,7 @@ public final class SchemaValidator {
             // The suggestion stays; the list of what the object takes is for `jspec validate`.
             String warning = prefix + " ignored, as the OCI runtime-spec has runtimes do" + (tail.startsWith("; did you mean") ? tail : "");
             return new UnknownKey(d, new Diagnostic(d.file(), d.line(), d.column(), d.jsonPath(), "warning: " + warning),
-                    error.getInstanceNode(), key);
+                    path, key);
         }
 
         private Diagnostic unknownKey(String key) {

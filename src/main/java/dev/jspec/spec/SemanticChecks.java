@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The rules of the runtime-spec that a JSON Schema cannot state: relations between fields,
@@ -26,14 +25,14 @@ final class SemanticChecks {
             "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem", "kernel.shmall",
             "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced");
 
-    private final JsonNode tree;
+    private final ConfigNode tree;
     private final SourceMap sourceMap;
     private final String file;
     private final Path bundleDir;
     private final List<Diagnostic> problems = new ArrayList<>();
     private final List<Diagnostic> warnings = new ArrayList<>();
 
-    private SemanticChecks(JsonNode tree, SourceMap sourceMap, String file, Path bundleDir) {
+    private SemanticChecks(ConfigNode tree, SourceMap sourceMap, String file, Path bundleDir) {
         this.tree = tree;
         this.sourceMap = sourceMap;
         this.file = file;
@@ -44,7 +43,7 @@ final class SemanticChecks {
      * Every rule broken by {@code tree}; {@code bundleDir} null skips the root filesystem
      * check. What is legal but will not happen as written goes to {@code warningsOut}.
      */
-    static List<Diagnostic> check(JsonNode tree, SourceMap sourceMap, String file, Path bundleDir,
+    static List<Diagnostic> check(ConfigNode tree, SourceMap sourceMap, String file, Path bundleDir,
             List<Diagnostic> warningsOut) {
         SemanticChecks checks = new SemanticChecks(tree, sourceMap, file, bundleDir);
         checks.root();
@@ -61,7 +60,7 @@ final class SemanticChecks {
     }
 
     private void root() {
-        JsonNode path = tree.path("root").path("path");
+        ConfigNode path = tree.path("root").path("path");
         if (bundleDir == null || !path.isString() || path.stringValue().isEmpty()) {
             return;
         }
@@ -81,11 +80,11 @@ final class SemanticChecks {
     }
 
     private void process() {
-        JsonNode process = tree.path("process");
+        ConfigNode process = tree.path("process");
         SpecPath at = SpecPath.of("process");
         absolute(process.path("cwd"), at.key("cwd"), "process.cwd must be an absolute path");
 
-        JsonNode caps = process.path("capabilities");
+        ConfigNode caps = process.path("capabilities");
         Set<String> permitted = strings(caps.path("permitted"));
         Set<String> inheritable = strings(caps.path("inheritable"));
         eachElement(at.key("capabilities").key("ambient"), (cap, capAt) -> {
@@ -110,7 +109,7 @@ final class SemanticChecks {
 
         Map<String, Location> seen = new HashMap<>();
         eachElement(at.key("rlimits"), (rlimit, rlimitAt) -> {
-            JsonNode type = rlimit.path("type");
+            ConfigNode type = rlimit.path("type");
             if (type.isString()) {
                 Location first = seen.putIfAbsent(type.stringValue(), sourceMap.valueAt(rlimitAt.key("type")));
                 if (first != null) {
@@ -137,7 +136,7 @@ final class SemanticChecks {
         Set<String> types = new HashSet<>();
         List<SpecPath> newUserNamespaces = new ArrayList<>();
         eachElement(SpecPath.of("linux.namespaces"), (ns, at) -> {
-            JsonNode type = ns.path("type");
+            ConfigNode type = ns.path("type");
             if (!type.isString()) {
                 return;
             }
@@ -153,7 +152,7 @@ final class SemanticChecks {
             absolute(ns.path("path"), at.key("path"), "a namespace path must be absolute, e.g. /proc/1234/ns/net");
         });
 
-        JsonNode linux = tree.path("linux");
+        ConfigNode linux = tree.path("linux");
         boolean user = types.contains("user");
         for (String mappings : List.of("uidMappings", "gidMappings")) {
             if (!user && linux.path(mappings).isArray() && !linux.path(mappings).isEmpty()) {
@@ -182,7 +181,7 @@ final class SemanticChecks {
     private void devices() {
         eachElement(SpecPath.of("linux.devices"), (device, at) -> {
             absolute(device.path("path"), at.key("path"), "a device path must be absolute in the container, e.g. /dev/fuse");
-            JsonNode type = device.path("type");
+            ConfigNode type = device.path("type");
             if (type.isString() && !type.stringValue().equals("p")) {
                 for (String number : List.of("major", "minor")) {
                     if (!device.has(number)) {
@@ -195,7 +194,7 @@ final class SemanticChecks {
     }
 
     private void sysctl() {
-        JsonNode sysctl = tree.path("linux").path("sysctl");
+        ConfigNode sysctl = tree.path("linux").path("sysctl");
         if (!sysctl.isObject()) {
             return;
         }
@@ -227,9 +226,9 @@ final class SemanticChecks {
 
     /** OCI's swap is memory+swap, so a positive swap below a positive limit cannot be set. */
     private void memory() {
-        JsonNode memory = tree.path("linux").path("resources").path("memory");
-        JsonNode limit = memory.path("limit");
-        JsonNode swap = memory.path("swap");
+        ConfigNode memory = tree.path("linux").path("resources").path("memory");
+        ConfigNode limit = memory.path("limit");
+        ConfigNode swap = memory.path("swap");
         if (limit.isIntegralNumber() && swap.isIntegralNumber() && limit.bigIntegerValue().signum() > 0
                 && swap.bigIntegerValue().signum() > 0 && swap.bigIntegerValue().compareTo(limit.bigIntegerValue()) < 0) {
             report(SpecPath.of("linux.resources.memory.swap"), "swap " + swap.bigIntegerValue() + " is below limit " + limit.bigIntegerValue()
@@ -246,12 +245,12 @@ final class SemanticChecks {
      * answer, and never on the calls the init needs to hand the agent its descriptor.
      */
     private void seccomp() {
-        JsonNode seccomp = tree.path("linux").path("seccomp");
+        ConfigNode seccomp = tree.path("linux").path("seccomp");
         if (!seccomp.isObject()) {
             return;
         }
         SpecPath at = SpecPath.of("linux.seccomp");
-        JsonNode defaultAction = seccomp.path("defaultAction");
+        ConfigNode defaultAction = seccomp.path("defaultAction");
         if (seccomp.has("defaultErrnoRet") && defaultAction.isString() && !ERRNO_ACTIONS.contains(defaultAction.stringValue())) {
             report(at.key("defaultErrnoRet"), "defaultErrnoRet applies to SCMP_ACT_ERRNO and SCMP_ACT_TRACE only; "
                     + defaultAction.stringValue() + " returns no errno");
@@ -273,9 +272,9 @@ final class SemanticChecks {
             if (action.equals("SCMP_ACT_NOTIFY") && !hasListener) {
                 report(callAt.key("action"), "SCMP_ACT_NOTIFY needs linux.seccomp.listenerPath, the socket of the agent that answers the calls");
             }
-            JsonNode names = call.path("names");
+            ConfigNode names = call.path("names");
             for (int i = 0; names.isArray() && i < names.size(); i++) {
-                JsonNode name = names.get(i);
+                ConfigNode name = names.get(i);
                 SpecPath nameAt = callAt.key("names").index(i);
                 if (!name.isString() || name.stringValue().isEmpty()) {
                     continue;
@@ -292,7 +291,7 @@ final class SemanticChecks {
     }
 
     /** The value when it is a valid uint64 (the schema reports any other), else null. */
-    private static BigInteger uint64(JsonNode value) {
+    private static BigInteger uint64(ConfigNode value) {
         if (!value.isIntegralNumber()) {
             return null;
         }
@@ -300,14 +299,14 @@ final class SemanticChecks {
         return v.signum() >= 0 && v.bitLength() <= 64 ? v : null;
     }
 
-    private void absolute(JsonNode value, SpecPath at, String message) {
+    private void absolute(ConfigNode value, SpecPath at, String message) {
         if (value.isString() && !value.stringValue().isEmpty() && !value.stringValue().startsWith("/")) {
             report(at, message + "; '" + value.stringValue() + "' is relative");
         }
     }
 
-    private void eachElement(SpecPath arrayPath, BiConsumer<JsonNode, SpecPath> action) {
-        JsonNode array = tree;
+    private void eachElement(SpecPath arrayPath, BiConsumer<ConfigNode, SpecPath> action) {
+        ConfigNode array = tree;
         for (Object segment : arrayPath.segments()) {
             array = array.path((String) segment);
         }
@@ -319,7 +318,7 @@ final class SemanticChecks {
         }
     }
 
-    private static Set<String> strings(JsonNode array) {
+    private static Set<String> strings(ConfigNode array) {
         Set<String> out = new HashSet<>();
         if (array.isArray()) {
             array.forEach(v -> {

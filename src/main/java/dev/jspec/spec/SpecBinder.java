@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Turns a config tree that passed validation into {@link Spec} records.
@@ -23,7 +22,7 @@ public final class SpecBinder {
     private SpecBinder() {}
 
     /** Binds {@code tree}; it must already have passed {@link SchemaValidator} and the semantic checks. */
-    public static Spec bind(JsonNode tree) {
+    public static Spec bind(ConfigNode tree) {
         return new Spec(
                 text(tree, "ociVersion"),
                 root(tree.path("root")),
@@ -36,23 +35,23 @@ public final class SpecBinder {
                 linux(tree.path("linux")));
     }
 
-    private static Spec.Root root(JsonNode root) {
+    private static Spec.Root root(ConfigNode root) {
         return root.isObject() ? new Spec.Root(text(root, "path"), bool(root, "readonly")) : null;
     }
 
-    private static Spec.Mount mount(JsonNode m) {
+    private static Spec.Mount mount(ConfigNode m) {
         return new Spec.Mount(text(m, "destination"), text(m, "type"), text(m, "source"), stringList(m, "options"),
                 list(m, "uidMappings", SpecBinder::idMapping), list(m, "gidMappings", SpecBinder::idMapping));
     }
 
-    private static Spec.IdMapping idMapping(JsonNode m) {
+    private static Spec.IdMapping idMapping(ConfigNode m) {
         return new Spec.IdMapping(u64(m, "containerID"), u64(m, "hostID"), u64(m, "size"));
     }
 
-    private static Spec.Process process(JsonNode p) {
-        JsonNode console = p.path("consoleSize");
-        JsonNode user = p.path("user");
-        JsonNode caps = p.path("capabilities");
+    private static Spec.Process process(ConfigNode p) {
+        ConfigNode console = p.path("consoleSize");
+        ConfigNode user = p.path("user");
+        ConfigNode caps = p.path("capabilities");
         return new Spec.Process(
                 bool(p, "terminal"),
                 console.isObject() ? new Spec.ConsoleSize((int) u64(console, "height"), (int) u64(console, "width")) : null,
@@ -74,20 +73,20 @@ public final class SpecBinder {
                 text(p, "selinuxLabel"));
     }
 
-    private static Spec.Hooks hooks(JsonNode h) {
+    private static Spec.Hooks hooks(ConfigNode h) {
         return new Spec.Hooks(hookList(h, "prestart"), hookList(h, "createRuntime"), hookList(h, "createContainer"),
                 hookList(h, "startContainer"), hookList(h, "poststart"), hookList(h, "poststop"));
     }
 
-    private static List<Spec.Hook> hookList(JsonNode hooks, String phase) {
+    private static List<Spec.Hook> hookList(ConfigNode hooks, String phase) {
         return list(hooks, phase, h -> new Spec.Hook(text(h, "path"), stringList(h, "args"), stringList(h, "env"), int32(h, "timeout")));
     }
 
-    private static Spec.Linux linux(JsonNode l) {
+    private static Spec.Linux linux(ConfigNode l) {
         Map<String, Spec.TimeOffset> offsets = new LinkedHashMap<>();
         l.path("timeOffsets").forEachEntry((clock, o) -> offsets.put(clock, new Spec.TimeOffset(
                 o.has("secs") ? o.get("secs").longValue() : 0, o.has("nanosecs") ? u64(o, "nanosecs") : 0)));
-        JsonNode personality = l.path("personality");
+        ConfigNode personality = l.path("personality");
         return new Spec.Linux(
                 list(l, "namespaces", n -> new Spec.Namespace(text(n, "type"), text(n, "path"))),
                 list(l, "uidMappings", SpecBinder::idMapping),
@@ -105,15 +104,15 @@ public final class SpecBinder {
                 personality.isObject() ? new Spec.Personality(text(personality, "domain"), stringList(personality, "flags")) : null);
     }
 
-    private static Spec.Device device(JsonNode d) {
+    private static Spec.Device device(ConfigNode d) {
         return new Spec.Device(text(d, "type"), text(d, "path"), d.has("major") ? d.get("major").longValue() : 0,
                 d.has("minor") ? d.get("minor").longValue() : 0, int32(d, "fileMode"), longOrNull(d, "uid"), longOrNull(d, "gid"));
     }
 
-    private static Spec.Resources resources(JsonNode r) {
-        JsonNode memory = r.path("memory");
-        JsonNode cpu = r.path("cpu");
-        JsonNode network = r.path("network");
+    private static Spec.Resources resources(ConfigNode r) {
+        ConfigNode memory = r.path("memory");
+        ConfigNode cpu = r.path("cpu");
+        ConfigNode network = r.path("network");
         return new Spec.Resources(
                 list(r, "devices", d -> new Spec.DeviceRule(bool(d, "allow"), text(d, "type"), longOrNull(d, "major"),
                         longOrNull(d, "minor"), text(d, "access"))),
@@ -138,8 +137,8 @@ public final class SpecBinder {
                 strings(r.path("unified")));
     }
 
-    private static Spec.BlockIO blockIO(JsonNode b) {
-        Function<JsonNode, Spec.ThrottleDevice> throttle = t -> new Spec.ThrottleDevice(t.path("major").longValue(),
+    private static Spec.BlockIO blockIO(ConfigNode b) {
+        Function<ConfigNode, Spec.ThrottleDevice> throttle = t -> new Spec.ThrottleDevice(t.path("major").longValue(),
                 t.path("minor").longValue(), u64(t, "rate"));
         return new Spec.BlockIO(int32(b, "weight"), int32(b, "leafWeight"),
                 list(b, "weightDevice", w -> new Spec.WeightDevice(w.path("major").longValue(), w.path("minor").longValue(),
@@ -150,7 +149,7 @@ public final class SpecBinder {
                 list(b, "throttleWriteIOPSDevice", throttle));
     }
 
-    private static Spec.Seccomp seccomp(JsonNode s) {
+    private static Spec.Seccomp seccomp(ConfigNode s) {
         return new Spec.Seccomp(text(s, "defaultAction"), int32(s, "defaultErrnoRet"), stringList(s, "architectures"),
                 stringList(s, "flags"), text(s, "listenerPath"), text(s, "listenerMetadata"),
                 list(s, "syscalls", c -> new Spec.SeccompSyscall(stringList(c, "names"), text(c, "action"), int32(c, "errnoRet"),
@@ -160,46 +159,46 @@ public final class SpecBinder {
 
     // Readers for one field. Each treats an explicit null like an absent key.
 
-    private static String text(JsonNode object, String key) {
-        JsonNode v = object.get(key);
+    private static String text(ConfigNode object, String key) {
+        ConfigNode v = object.get(key);
         return v == null || v.isNull() ? null : v.stringValue();
     }
 
-    private static boolean bool(JsonNode object, String key) {
-        JsonNode v = object.get(key);
+    private static boolean bool(ConfigNode object, String key) {
+        ConfigNode v = object.get(key);
         return v != null && v.isBoolean() && v.booleanValue();
     }
 
-    private static Boolean boolOrNull(JsonNode object, String key) {
-        JsonNode v = object.get(key);
+    private static Boolean boolOrNull(ConfigNode object, String key) {
+        ConfigNode v = object.get(key);
         return (v == null || v.isNull()) ? null : v.booleanValue();
     }
 
     /** A uint64 (or any integer) as its low 64 bits: 2^64-1 is -1L. Absent is 0. */
-    private static long u64(JsonNode object, String key) {
-        JsonNode v = object.get(key);
+    private static long u64(ConfigNode object, String key) {
+        ConfigNode v = object.get(key);
         return v == null || v.isNull() ? 0 : integral(v).longValue();
     }
 
     /** An int64, or a uint64 as its low 64 bits; null when absent. */
-    private static Long longOrNull(JsonNode object, String key) {
-        JsonNode v = object.get(key);
+    private static Long longOrNull(ConfigNode object, String key) {
+        ConfigNode v = object.get(key);
         return v == null || v.isNull() ? null : integral(v).longValue();
     }
 
     /** An int32 or a uint32 as its low 32 bits. */
-    private static Integer int32(JsonNode object, String key) {
-        JsonNode v = object.get(key);
+    private static Integer int32(ConfigNode object, String key) {
+        ConfigNode v = object.get(key);
         return v == null || v.isNull() ? null : integral(v).intValue();
     }
 
     /** Integers may arrive as 1.0 from JSON writers; the schema has already checked they are whole. */
-    private static java.math.BigInteger integral(JsonNode v) {
-        return v.isIntegralNumber() ? v.bigIntegerValue() : v.decimalValue().toBigInteger();
+    private static java.math.BigInteger integral(ConfigNode v) {
+        return v.bigIntegerValue();
     }
 
-    private static <T> List<T> list(JsonNode object, String key, Function<JsonNode, T> element) {
-        JsonNode array = object.path(key);
+    private static <T> List<T> list(ConfigNode object, String key, Function<ConfigNode, T> element) {
+        ConfigNode array = object.path(key);
         if (!array.isArray()) {
             return List.of();
         }
@@ -208,11 +207,11 @@ public final class SpecBinder {
         return Collections.unmodifiableList(out);
     }
 
-    private static List<String> stringList(JsonNode object, String key) {
-        return list(object, key, JsonNode::stringValue);
+    private static List<String> stringList(ConfigNode object, String key) {
+        return list(object, key, ConfigNode::stringValue);
     }
 
-    private static Map<String, String> strings(JsonNode object) {
+    private static Map<String, String> strings(ConfigNode object) {
         Map<String, String> out = new LinkedHashMap<>();
         object.forEachEntry((k, v) -> out.put(k, v.stringValue()));
         return Collections.unmodifiableMap(out);

@@ -132,7 +132,7 @@ class ConfigReaderTest {
 
     @Test
     void readsScalarsByTheYaml12CoreSchema() throws Exception {
-        JsonNode t = parse("""
+        JsonNode t = JacksonTree.of(parse("""
                 s1: yes
                 s2: no
                 s3: on
@@ -147,7 +147,7 @@ class ConfigReaderTest {
                 i5: 18446744073709551615
                 f1: 1.5
                 q: "42"
-                """).tree();
+                """).tree());
         assertTrue(t.get("s1").isString() && t.get("s2").isString() && t.get("s3").isString());
         assertTrue(t.get("b1").booleanValue());
         assertTrue(t.get("b2").isBoolean() && !t.get("b2").booleanValue());
@@ -183,7 +183,7 @@ class ConfigReaderTest {
     @Test
     void readsAnOciConfigJsonThroughTheSamePath() throws Exception {
         ConfigReader.Parsed p = parse("{\n  \"ociVersion\": \"1.0.2\",\n  \"process\": {\"args\": [\"sh\"], \"cwd\": \"/\"}\n}\n");
-        assertEquals("sh", p.tree().at("/process/args/0").stringValue());
+        assertEquals("sh", p.tree().at(SpecPath.of("process.args").index(0)).stringValue());
         assertEquals(new SourceMap.Location(3, 14), p.sourceMap().valueAt(SpecPath.of("process")));
     }
 
@@ -230,7 +230,7 @@ class ConfigReaderTest {
     void anEscapedBackslashBeforeAZeroIsNoNul() throws Exception {
         // "\\0" is a backslash and a zero; the NUL the string does hold is the \x00 after them.
         assertEquals("c.yaml:1:16", only("hostname: \"a\\\\0\\x00\"\n").substring(0, 11));
-        assertEquals("a\\0", parse("hostname: \"a\\\\0\"\n").tree().get("hostname").asString());
+        assertEquals("a\\0", parse("hostname: \"a\\\\0\"\n").tree().get("hostname").stringValue());
     }
 
     @Test

@@ -118,7 +118,7 @@ class GeneratedConfigTest {
         List<JsonNode> seeds = new ArrayList<>();
         try (var files = Files.list(Configs.EXAMPLES)) {
             for (Path p : files.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".json")).sorted().toList()) {
-                seeds.add(ConfigReader.read(p, p.toString()).tree());
+                seeds.add(JacksonTree.of(ConfigReader.read(p, p.toString()).tree()));
             }
         }
         return seeds;
