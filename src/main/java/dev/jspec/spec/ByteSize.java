@@ -1,6 +1,5 @@
 package dev.jspec.spec;
 
-import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -49,27 +48,35 @@ public final class ByteSize {
             throw new IllegalArgumentException("\"" + text + "\" is not a size; write a number of bytes, or a number with a unit: "
                     + "Ki Mi Gi Ti (powers of 1024) or k M G T (powers of 1000), e.g. 64Mi");
         }
-        BigDecimal number = new BigDecimal(m.group(1));
+        // In BigInteger, not BigDecimal: a config's sizes are read on every start, and BigDecimal's
+        // class initializer alone is tens of milliseconds of a cold JVM (see ConfigNode).
+        String number = m.group(1);
+        int dot = number.indexOf('.');
+        int scale = dot < 0 ? 0 : number.length() - dot - 1;
+        BigInteger digits = new BigInteger(dot < 0 ? number : number.substring(0, dot) + number.substring(dot + 1));
         String unit = m.group(2) == null ? "" : m.group(2);
-        BigDecimal multiplier = switch (unit) {
-            case "" -> BigDecimal.ONE;
-            case "k", "K" -> BigDecimal.TEN.pow(3);
-            case "M" -> BigDecimal.TEN.pow(6);
-            case "G" -> BigDecimal.TEN.pow(9);
-            case "T" -> BigDecimal.TEN.pow(12);
-            case "Ki" -> BigDecimal.valueOf(1L << 10);
-            case "Mi" -> BigDecimal.valueOf(1L << 20);
-            case "Gi" -> BigDecimal.valueOf(1L << 30);
-            case "Ti" -> BigDecimal.valueOf(1L << 40);
+        BigInteger multiplier = switch (unit) {
+            case "" -> BigInteger.ONE;
+            case "k", "K" -> BigInteger.TEN.pow(3);
+            case "M" -> BigInteger.TEN.pow(6);
+            case "G" -> BigInteger.TEN.pow(9);
+            case "T" -> BigInteger.TEN.pow(12);
+            case "Ki" -> BigInteger.ONE.shiftLeft(10);
+            case "Mi" -> BigInteger.ONE.shiftLeft(20);
+            case "Gi" -> BigInteger.ONE.shiftLeft(30);
+            case "Ti" -> BigInteger.ONE.shiftLeft(40);
             default -> throw new IllegalStateException(unit);
         };
-        BigDecimal bytes = number.multiply(multiplier);
-        try {
-            return bytes.toBigIntegerExact();
-        } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("\"" + text + "\" is " + bytes.stripTrailingZeros().toPlainString()
+        BigInteger[] bytes = digits.multiply(multiplier).divideAndRemainder(BigInteger.TEN.pow(scale));
+        if (bytes[1].signum() != 0) {
+            // The fraction's digits, zero-padded to the scale, trailing zeros dropped: 1.5Ki is 1536, 1.0001k is 1000.1.
+            String fraction = bytes[1].toString();
+            fraction = "0".repeat(scale - fraction.length()) + fraction;
+            fraction = fraction.replaceAll("0+$", "");
+            throw new IllegalArgumentException("\"" + text + "\" is " + bytes[0] + "." + fraction
                     + " bytes; a size must come to a whole number of bytes");
         }
+        return bytes[0];
     }
 
     /**

@@ -46,6 +46,13 @@ class ByteSizeTest {
     void refusesFractionsOfAByte() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ByteSize.parse("1.0001k"));
         assertEquals("\"1.0001k\" is 1000.1 bytes; a size must come to a whole number of bytes", e.getMessage());
+        // The fraction as written, less its trailing zeros; a leading 0 kept.
+        for (String[] c : new String[][] {{"0.5", "0.5"}, {"1.50", "1.5"}, {"0.0001Ki", "0.1024"}, {"7.0005K", "7000.5"}}) {
+            e = assertThrows(IllegalArgumentException.class, () -> ByteSize.parse(c[0]));
+            assertEquals("\"" + c[0] + "\" is " + c[1] + " bytes; a size must come to a whole number of bytes", e.getMessage());
+        }
+        assertEquals(1536, ByteSize.parse("1.5Ki").longValueExact());
+        assertEquals(1_500_000, ByteSize.parse("1.500M").longValueExact());
     }
 
     @Test
