@@ -80,14 +80,7 @@ final class CgroupRemoval {
         if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
             return false;
         }
-        try {
-            Files.delete(p);
-            return true;
-        } catch (NoSuchFileException e) {
-            return true;
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
+        return rmdir(p);
     }
 
     /**
@@ -103,14 +96,19 @@ final class CgroupRemoval {
         if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
             return !Files.exists(p, LinkOption.NOFOLLOW_LINKS);
         }
+        // cgroupfs answers EBUSY, a plain FileSystemException to Java, for a cgroup with child cgroups.
+        return rmdir(p) || inUse(dir);
+    }
+
+    /** rmdir(2) through Java's file API (Files.delete of a directory): true when the directory is gone, now or before. */
+    private static boolean rmdir(Path dir) {
         try {
-            Files.delete(p);
+            Files.delete(dir);
             return true;
         } catch (NoSuchFileException e) {
             return true;
         } catch (IOException | RuntimeException e) {
-            // cgroupfs answers EBUSY, a plain FileSystemException to Java, for a cgroup with child cgroups.
-            return inUse(dir);
+            return false;
         }
     }
 
