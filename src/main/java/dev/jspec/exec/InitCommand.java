@@ -74,6 +74,13 @@ public final class InitCommand {
             argv.add("-XX:AOTCache=" + aot);
             argv.add("-Xlog:aot=off");
             argv.add("-Xlog:cds=off");
+            // No replay of the training's method profiles (see the launcher): early compiles
+            // the init does not live long enough to use. A diagnostic flag of JDK 25, where
+            // it was measured; the init runs the java this JVM runs.
+            if (Runtime.version().feature() == 25) {
+                argv.add("-XX:+UnlockDiagnosticVMOptions");
+                argv.add("-XX:-AOTReplayTraining");
+            }
         }
         argv.add("-cp");
         argv.add(location(InitCommand.class) + File.pathSeparator + location(com.sun.jna.Native.class));

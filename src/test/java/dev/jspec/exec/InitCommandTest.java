@@ -48,6 +48,10 @@ class InitCommandTest {
             List<String> normal = InitCommand.argv();
             assertTrue(normal.contains("-XX:AOTCache=" + cache), normal.toString());
             assertEquals(InitCommand.INIT_MAIN, normal.get(normal.size() - 1));
+            // With the cache, on JDK 25, no replay of its method profiles (a diagnostic flag).
+            assertEquals(Runtime.version().feature() == 25, normal.contains("-XX:-AOTReplayTraining"), normal.toString());
+            assertTrue(!normal.contains("-XX:-AOTReplayTraining")
+                    || normal.indexOf("-XX:+UnlockDiagnosticVMOptions") < normal.indexOf("-XX:-AOTReplayTraining"), normal.toString());
             System.setProperty("jspec.initAotRecord", "/t/out/init.aotconf");
             List<String> training = InitCommand.argv();
             int main = training.indexOf(InitCommand.INIT_MAIN);
@@ -55,6 +59,7 @@ class InitCommandTest {
                     training.toString());
             assertTrue(training.contains("-XX:AOTConfiguration=/t/out/init.aotconf"), training.toString());
             assertFalse(training.stream().anyMatch(a -> a.startsWith("-XX:AOTCache=")), training.toString());
+            assertFalse(training.contains("-XX:-AOTReplayTraining"), training.toString());
             // The init's one argument: without it, its failing execve would be reported, and the JVM killed.
             assertEquals(List.of(InitCommand.INIT_MAIN, InitCommand.RECORD), training.subList(main, training.size()));
         } finally {
