@@ -1,6 +1,7 @@
 package dev.jspec.exec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -230,5 +231,20 @@ class ParentExecutorTest {
         new ParentExecutor(sys, plan(new Step.Spawn(List.of("/java", "Init"), false)), ParentExecutor.Stdio.INHERIT).start();
         assertEquals(List.of(0, 0, 1, 1, 2, 2, 10, 3, 11, 4), java.util.Arrays.stream(sys.spawnedDup2s).boxed().toList());
         assertEquals(List.of(), sys.spawnedEnv);
+    }
+
+    /** The early init is taken over only when the plan starts with exactly the steps it ran: every field counts. */
+    @Test
+    void theEarlyInitsStepsAreComparedFieldByField() {
+        List<Plan.Entry> ran = List.of(new Plan.Entry(Actor.PARENT, new Step.Unshare(List.of("mount", "pid"))),
+                new Plan.Entry(Actor.PARENT, new Step.ReadonlyBind("/usr/lib/jvm/jdk")));
+        assertTrue(ParentExecutor.sameSteps(ran, List.copyOf(ran)));
+        assertTrue(ParentExecutor.sameSteps(ran, List.of(new Plan.Entry(Actor.PARENT, new Step.Unshare(List.of("mount", "pid"))),
+                new Plan.Entry(Actor.PARENT, new Step.ReadonlyBind("/usr/lib/jvm/jdk")))), "equal values, other objects");
+        assertFalse(ParentExecutor.sameSteps(ran, List.of(new Plan.Entry(Actor.PARENT, new Step.Unshare(List.of("mount", "pid", "net"))),
+                new Plan.Entry(Actor.PARENT, new Step.ReadonlyBind("/usr/lib/jvm/jdk")))));
+        assertFalse(ParentExecutor.sameSteps(ran, List.of(new Plan.Entry(Actor.PARENT, new Step.Unshare(List.of("mount", "pid"))),
+                new Plan.Entry(Actor.INIT, new Step.ReadonlyBind("/usr/lib/jvm/jdk")))), "the actor counts");
+        assertFalse(ParentExecutor.sameSteps(ran, ran.subList(0, 1)));
     }
 }
