@@ -96,6 +96,11 @@ public final class CgroupManager {
 
     // ---- making them (a start) ----
 
+    /** Whether a start is to make {@code dir} as one of the container's own directories (not a parent). */
+    public boolean isContainerDir(String dir) {
+        return planned.containerDirs().contains(dir);
+    }
+
     /** Whether {@code dir} is to be one of the container's own directories and exists already (another's: refused). */
     public boolean leafExists(String dir) {
         return planned.containerDirs().contains(dir) && sys().kind(dir, false) != Syscalls.FileKind.MISSING;
@@ -134,7 +139,8 @@ public final class CgroupManager {
     /**
      * mkdir(2) of {@code dir}, making a level of this start's above it again when a delete
      * removed that meanwhile. True when this call made the directory; false when it is a
-     * parent that another start made meanwhile ({@code parentMayExist}: EEXIST and a directory).
+     * parent that another start made meanwhile ({@code parentMayExist}: EEXIST and a directory;
+     * EEXIST and gone again, as another start's delete removes it when empty, is tried again).
      */
     private boolean make(String dir, boolean parentMayExist) {
         for (int attempt = 1; ; attempt++) {
@@ -142,8 +148,16 @@ public final class CgroupManager {
                 sys().mkdir(dir, 0755);
                 return true;
             } catch (SyscallException e) {
-                if (parentMayExist && e.errno() == Errno.EEXIST && sys().kind(dir, true) == Syscalls.FileKind.DIRECTORY) {
-                    return false;
+                if (parentMayExist && e.errno() == Errno.EEXIST) {
+                    Syscalls.FileKind kind = sys().kind(dir, true);
+                    if (kind == Syscalls.FileKind.DIRECTORY) {
+                        return false;
+                    }
+                    // Another start made it and a delete removed it again, between the mkdir and the look.
+                    if (kind == Syscalls.FileKind.MISSING && attempt < REMAKES) {
+                        continue;
+                    }
+                    throw e;
                 }
                 Level above = levels.get(parentOf(dir));
                 if (!gone(e) || above == null || attempt >= REMAKES) {

@@ -565,9 +565,12 @@ public final class ParentExecutor {
         }
     }
 
-    private static String hint(Step step, SyscallException ex) {
+    private String hint(Step step, SyscallException ex) {
         return switch (step) {
             case Step.CgroupWrite s -> " (the kernel refused " + s.value() + " for " + s.file() + ")";
+            case Step.CgroupMkdir s when ex.errno() == Errno.EEXIST && !cgroups.isContainerDir(s.dir()) ->
+                    " (a parent of the container's cgroup: something other than a directory is there,"
+                    + " or other commands kept making and removing it)";
             case Step.CgroupMkdir s when ex.errno() == Errno.EEXIST ->
                     " (the container's cgroup exists already: another container's, perhaps with this ID under another --root,"
                     + " or left over; jspec does not take over a cgroup it did not make)";

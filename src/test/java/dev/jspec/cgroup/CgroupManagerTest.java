@@ -58,7 +58,7 @@ class CgroupManagerTest {
         return cgroupfs((call, path) -> { });
     }
 
-    /** What runs just before a mkdir, readFile or writeFile reaches the fake cgroupfs: another command's move, made at the worst moment. */
+    /** What runs just before a mkdir, readFile, writeFile or kind reaches the fake cgroupfs: another command's move, made at the worst moment. */
     private interface Interleaved {
         void before(String call, Path path) throws IOException;
     }
@@ -69,7 +69,7 @@ class CgroupManagerTest {
         return (Syscalls) Proxy.newProxyInstance(Syscalls.class.getClassLoader(), new Class<?>[] {Syscalls.class},
                 (proxy, method, args) -> {
                     switch (method.getName()) {
-                        case "mkdir", "readFile", "writeFile" -> other.before(method.getName(), Path.of((String) args[0]));
+                        case "mkdir", "readFile", "writeFile", "kind" -> other.before(method.getName(), Path.of((String) args[0]));
                         case "kill" -> {
                             signals.add("kill " + args[0] + " " + args[1]);
                             leave((int) args[0]);
@@ -537,6 +537,34 @@ class CgroupManagerTest {
         m.mkdir(pids + "/admin", false);
         m.mkdir(leaf, false);
         assertEquals(new CgroupCleanup(List.of(leaf), List.of()), m.cleanup(), "another's parent stays theirs");
+    }
+
+    /**
+     * Another start makes the parent between this one's look and its mkdir (EEXIST), and a
+     * delete removes it again, empty, before this start looks at what is there: the mkdir is
+     * tried again and the parent is this start's, not a refusal as if it were the container's.
+     */
+    @Test
+    void aParentMadeAndRemovedByOthersBetweenTheMkdirAndTheLookIsMadeAgain() throws Exception {
+        String parent = pids + "/admin";
+        String leaf = parent + "/c1";
+        int[] kinds = {0};
+        int[] mkdirs = {0};
+        CgroupManager m = CgroupManager.forStart(cgroupfs((call, dir) -> {
+            if (!dir.toString().equals(parent)) {
+                return;
+            }
+            if (call.equals("mkdir") && mkdirs[0]++ == 0) {
+                Files.createDirectory(dir);
+            } else if (call.equals("kind") && kinds[0]++ == 1) {
+                Files.delete(dir);
+            }
+        }), new CgroupCleanup(List.of(leaf), List.of()));
+        m.mkdir(parent, false);
+        m.mkdir(leaf, false);
+        assertEquals(2, mkdirs[0], "the parent's mkdir was tried again");
+        assertTrue(Files.isDirectory(Path.of(leaf)));
+        assertEquals(new CgroupCleanup(List.of(leaf), List.of(parent)), m.cleanup(), "made by this start in the end");
     }
 
     /** A parent that vanishes at every attempt: the start gives up after a bounded number of tries, with ENOENT as before. */
