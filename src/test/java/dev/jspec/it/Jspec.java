@@ -140,8 +140,9 @@ final class Jspec {
         }
         // The packaged jar, exactly as ./jspec runs it: the init needs an open jar, not a
         // classes directory, to load classes after pivot_root.
-        cmd.add("-jar");
+        cmd.add("-cp");
         cmd.add(System.getProperty("jspec.jar", PROJECT.resolve("target/jspec.jar").toString()));
+        cmd.add("dev.jspec.cli.Main");
         for (String a : args) {
             cmd.add(a);
             NAMES.add(a);

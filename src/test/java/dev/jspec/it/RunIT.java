@@ -82,7 +82,7 @@ class RunIT {
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             try {
                 String cmdline = "";
-                for (int t = 0; t < 600 && !(cmdline.contains(" -jar ") && Files.exists(root.resolve(id))); t++) {
+                for (int t = 0; t < 600 && !(cmdline.contains(" dev.jspec.cli.Main ") && Files.exists(root.resolve(id))); t++) {
                     Thread.sleep(100);
                     cmdline = new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline")),
                             java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ');
