@@ -83,12 +83,32 @@ public final class InitCommand {
             }
         }
         argv.add("-cp");
-        argv.add(location(InitCommand.class) + File.pathSeparator + location(com.sun.jna.Native.class));
+        argv.add(initJar(location(InitCommand.class)) + File.pathSeparator + location(com.sun.jna.Native.class));
         argv.add(INIT_MAIN);
         if (record != null && !record.isEmpty()) {
             argv.add(RECORD);
         }
         return List.copyOf(argv);
+    }
+
+    /**
+     * The jar the init runs from: {@code jspec-init.jar} beside {@code jspec.jar}, the same
+     * classes with a manifest that names no other jars (see the pom), when the build made
+     * it; else where this class came from. Once JNA's logger starts java.util.logging, the
+     * JDK looks for a logging backend through every jar on the class path, and jspec.jar's
+     * manifest puts all of jspec's libraries there, which the init never uses: opening them
+     * cost some 20 ms of its start.
+     */
+    static String initJar(String jspecJar) {
+        Path jar = Path.of(jspecJar);
+        String name = jar.getFileName() == null ? "" : jar.getFileName().toString();
+        if (name.endsWith(".jar")) {
+            Path init = jar.resolveSibling(name.substring(0, name.length() - ".jar".length()) + "-init.jar");
+            if (Files.isRegularFile(init)) {
+                return init.toString();
+            }
+        }
+        return jspecJar;
     }
 
     private static String location(Class<?> c) {

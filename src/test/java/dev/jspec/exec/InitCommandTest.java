@@ -34,6 +34,16 @@ class InitCommandTest {
     }
 
     @Test
+    void theInitRunsFromTheJarWithoutLibrariesWhenTheBuildMadeIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path jar = java.nio.file.Files.createFile(dir.resolve("jspec.jar"));
+        assertEquals(jar.toString(), InitCommand.initJar(jar.toString()), "no init jar: the jar itself");
+        java.nio.file.Path init = java.nio.file.Files.createFile(dir.resolve("jspec-init.jar"));
+        assertEquals(init.toString(), InitCommand.initJar(jar.toString()));
+        assertEquals(dir.resolve("classes").toString(), InitCommand.initJar(dir.resolve("classes").toString()), "classes: as they are");
+    }
+
+    @Test
     void theInitsMainClassExists() throws Exception {
         // Named by a string (the executors may not import the init), so a rename must fail here.
         assertTrue(java.lang.reflect.Modifier.isStatic(

@@ -489,6 +489,11 @@ class InitProtectionIT {
     private static Map<Path, String> fingerprints() throws Exception {
         List<Path> files = new ArrayList<>(List.of(JAVA, JAVA_HOME.resolve("lib/server/libjvm.so"), JAVA_HOME.resolve("lib/modules"),
                 Path.of(System.getProperty("jspec.jar", Jspec.PROJECT.resolve("target/jspec.jar").toString()))));
+        // The jar the init itself runs from (see InitCommand.initJar), when the build made it.
+        Path initJar = Jspec.PROJECT.resolve("target/jspec-init.jar");
+        if (Files.isRegularFile(initJar)) {
+            files.add(initJar);
+        }
         try (Stream<Path> jars = Files.list(Jspec.PROJECT.resolve("target/lib"))) {
             files.addAll(jars.sorted().toList());
         }
