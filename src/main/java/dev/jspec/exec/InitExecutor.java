@@ -662,9 +662,18 @@ public final class InitExecutor {
      * container is created and blocks on the exec FIFO until `jspec start` opens it.
      */
     private void awaitStart() {
-        Step.Execve exec = plan.entries().stream().map(Plan.Entry::step).filter(Step.Execve.class::isInstance)
-                .map(Step.Execve.class::cast).findFirst()
-                .orElseThrow(() -> new IllegalStateException("the plan awaits start but has no execve step"));
+        // A loop, not a stream: only `create` comes here, and the init's AOT cache is trained
+        // on a `run`, so each lambda and method reference would be a class made at run time.
+        Step.Execve exec = null;
+        for (Plan.Entry e : plan.entries()) {
+            if (e.step() instanceof Step.Execve s) {
+                exec = s;
+                break;
+            }
+        }
+        if (exec == null) {
+            throw new IllegalStateException("the plan awaits start but has no execve step");
+        }
         program = resolve(exec);
         parent.created();
         int fifo = sys.reopenForWrite(procfs(), fds.execFifo());
@@ -728,11 +737,15 @@ public final class InitExecutor {
         }
         String program = s.argv().get(0);
         String path = program.contains("/") ? program : lookPath(program, s.env());
-        switch (sys.kind(path, true)) {
-            case MISSING -> throw new ProgramNotRunnable("\"" + program + "\" not found in the container"
+        // Not a switch over the enum: javac makes that a class of its own, loaded at the
+        // first use, which `create`'s init could not find in its AOT cache (trained on `run`).
+        Syscalls.FileKind kind = sys.kind(path, true);
+        if (kind == Syscalls.FileKind.MISSING) {
+            throw new ProgramNotRunnable("\"" + program + "\" not found in the container"
                     + (program.contains("/") ? "" : " (PATH=" + pathVar(s.env()) + ")"), ExitCodes.NOT_FOUND);
-            case DIRECTORY -> throw new ProgramNotRunnable("\"" + path + "\" is a directory", ExitCodes.NOT_EXECUTABLE);
-            default -> { }
+        }
+        if (kind == Syscalls.FileKind.DIRECTORY) {
+            throw new ProgramNotRunnable("\"" + path + "\" is a directory", ExitCodes.NOT_EXECUTABLE);
         }
         return path;
     }

@@ -234,7 +234,8 @@ public final class LinuxSyscalls implements Syscalls {
 
     @Override
     public int reopenForWrite(int procFd, int fd) {
-        String path = "self/fd/" + fd;
+        // Not a string concatenation: its call site would be linked at run time (`create`'s init only).
+        String path = "self/fd/".concat(Integer.toString(fd));
         try {
             return LibC.openat(procFd, path, O_WRONLY | O_CLOEXEC, 0);
         } catch (LastErrorException e) {
