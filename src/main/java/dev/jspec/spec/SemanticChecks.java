@@ -102,8 +102,10 @@ final class SemanticChecks {
             if (!missing.isEmpty()) {
                 // Legal in the spec, and runc's own default config does it; the kernel
                 // refuses to raise such a capability, so jspec leaves it out, as runc does.
-                warn(capAt, "ambient capability " + name + " is not " + String.join(" or ", missing)
-                        + ", so the kernel cannot raise it; it is left out of the ambient set");
+                // Built without +: a concatenation's call site is linked at its first use, a
+                // class made at run time on every start of such a config (the training's has none).
+                warn(capAt, "ambient capability ".concat(name).concat(" is not ").concat(String.join(" or ", missing))
+                        .concat(", so the kernel cannot raise it; it is left out of the ambient set"));
             }
         });
 
