@@ -8,16 +8,38 @@ import java.util.logging.LogManager;
  * which starts the logging system, and reading and applying the JDK's logging.properties is
  * a part of that start the init never needs: it logs nothing, and anything it printed
  * would land in the container's stderr.
+ *
+ * <p>Its first configuration also skips the rest of that start. Right after it, the JDK
+ * hands the System.Logger loggers made so far over to java.util.logging, and to know whether
+ * to, it first looks for another logging backend: through every module of the JDK image and
+ * every jar of the class path, opening each and reading its index, some 10-15 ms of the
+ * init's path to the container's program. The JDK's LogManager catches what its first
+ * {@link #readConfiguration()} throws and goes on without the hand-over (JDK 21 to 25); the
+ * init has no such logger to hand over, and logs nothing.
  */
 public final class QuietLogManager extends LogManager {
+
+    /** What the first configuration throws: the hand-over after it is skipped. */
+    static final class NoHandOver extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NoHandOver() {
+            super("jspec init: java.util.logging is not configured", null, false, false);
+        }
+    }
+
+    private boolean configured;
 
     public QuietLogManager() {
         super();
     }
 
-    /** No logging.properties: no handlers, the default level. */
+    /** No logging.properties: no handlers, the default level; the first call skips the hand-over (see above). */
     @Override
     public void readConfiguration() {
-        // Nothing to read.
+        if (!configured) {
+            configured = true;
+            throw new NoHandOver();
+        }
     }
 }

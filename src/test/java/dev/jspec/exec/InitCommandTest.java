@@ -29,6 +29,10 @@ class InitCommandTest {
         Class<?> manager = Class.forName(flag.substring(prefix.length()));
         assertTrue(java.util.logging.LogManager.class.isAssignableFrom(manager), manager.toString());
         java.util.logging.LogManager quiet = (java.util.logging.LogManager) manager.getConstructor().newInstance();
+        // The first configuration throws, which the JDK's LogManager catches and so skips its
+        // search for another logging backend (see QuietLogManager); later ones read nothing.
+        RuntimeException first = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, quiet::readConfiguration);
+        assertTrue(first.getMessage().contains("not configured"), first.getMessage());
         quiet.readConfiguration();
         assertEquals(null, quiet.getProperty("handlers"), "no configuration was read");
     }

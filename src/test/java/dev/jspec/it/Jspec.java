@@ -133,6 +133,7 @@ final class Jspec {
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-XX:-UsePerfData");
         cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.add("-Djava.util.logging.manager=dev.jspec.init.QuietLogManager");
         String jna = System.getProperty("jna.boot.library.path");
         if (jna != null) {
             cmd.add("-Djna.boot.library.path=" + jna);
