@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
+import java.util.jar.JarInputStream;
 import java.util.jar.Manifest;
 
 /**
@@ -110,12 +111,29 @@ public final class InitFiles {
         if (!Files.isRegularFile(jar)) {
             return List.of();
         }
+        return resolveClassPath(classPathAttribute(jar), jar.toAbsolutePath().getParent());
+    }
+
+    /**
+     * The manifest's Class-Path value, or null. Read from the start of the file, where a jar
+     * keeps its manifest, without the jar's index: opening a JarFile reads and hashes every
+     * entry's name first, some milliseconds of a cold JVM per jar, before the init can be
+     * spawned. A jar whose manifest is not at its start is opened as a JarFile after all.
+     */
+    static String classPathAttribute(Path jar) {
+        try (JarInputStream in = new JarInputStream(Files.newInputStream(jar), false)) {
+            Manifest m = in.getManifest();
+            if (m != null) {
+                return m.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
+            }
+        } catch (IOException e) {
+            // Not readable as a stream: the JarFile below says so, or finds it.
+        }
         try (JarFile f = new JarFile(jar.toFile())) {
             Manifest m = f.getManifest();
-            String value = m == null ? null : m.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
-            return resolveClassPath(value, jar.toAbsolutePath().getParent());
+            return m == null ? null : m.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
         } catch (IOException e) {
-            return List.of();
+            return null;
         }
     }
 
@@ -145,8 +163,9 @@ public final class InitFiles {
                 end = maps.length();
             }
             // address perms offset dev inode path: the path is the first '/' on, spaces and all.
-            int slash = maps.indexOf('/', line);
-            if (slash < 0 || slash >= end) {
+            // Looked for in this line only: most lines are anonymous mappings without one.
+            int slash = maps.indexOf('/', line, end);
+            if (slash < 0) {
                 continue;
             }
             String path = maps.substring(slash, end).strip();

@@ -57,4 +57,33 @@ class InitFilesTest {
         assertEquals(home.toAbsolutePath().normalize(),
                 InitFiles.jdkHome(home.resolve("bin/java").toString()).toAbsolutePath().normalize());
     }
+
+    /** The Class-Path of a jar's manifest: read from the jar's start, or from its index when it is not there. */
+    @Test
+    void aJarsClassPathIsFoundWhereverItsManifestIs(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.util.jar.Manifest m = new java.util.jar.Manifest();
+        m.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        m.getMainAttributes().put(java.util.jar.Attributes.Name.CLASS_PATH, "lib/a.jar lib/b.jar");
+        java.nio.file.Path first = dir.resolve("first.jar");
+        try (var out = new java.util.jar.JarOutputStream(java.nio.file.Files.newOutputStream(first), m)) {
+            out.putNextEntry(new java.util.zip.ZipEntry("x/Y.class"));
+            out.write(new byte[] {1, 2, 3});
+        }
+        assertEquals("lib/a.jar lib/b.jar", InitFiles.classPathAttribute(first));
+        assertEquals(List.of(dir.resolve("lib/a.jar"), dir.resolve("lib/b.jar")), InitFiles.manifestClassPath(first));
+        // A zip whose manifest comes after another entry: a stream does not see it, the index does.
+        java.nio.file.Path later = dir.resolve("later.jar");
+        try (var out = new java.util.zip.ZipOutputStream(java.nio.file.Files.newOutputStream(later))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("x/Y.class"));
+            out.write(new byte[] {1, 2, 3});
+            out.putNextEntry(new java.util.zip.ZipEntry("META-INF/MANIFEST.MF"));
+            m.write(out);
+        }
+        assertEquals("lib/a.jar lib/b.jar", InitFiles.classPathAttribute(later));
+        java.nio.file.Path none = dir.resolve("none.jar");
+        try (var out = new java.util.zip.ZipOutputStream(java.nio.file.Files.newOutputStream(none))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("x/Y.class"));
+        }
+        assertEquals(null, InitFiles.classPathAttribute(none));
+    }
 }
