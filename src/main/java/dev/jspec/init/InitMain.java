@@ -62,6 +62,23 @@ public final class InitMain {
     private static final String[] HOOK_PRELOAD = {"dev.jspec.exec.HookRunner", "dev.jspec.exec.HookRunner$Failed",
         "dev.jspec.exec.ExitStatus"};
 
+    /**
+     * Opens the jars of the init's class path now, while their paths resolve. The AOT cache
+     * holds the classes of a start's usual path; any other (an error's, a rarer step's) is
+     * loaded from the jars after pivot_root or a setns into the container's mount namespace,
+     * where their paths are gone, and an open jar keeps working there. Nothing else opens
+     * them early any more (the logging start no longer searches every jar, see
+     * QuietLogManager). A class that exists nowhere is looked for through every jar of the
+     * class path, which opens each, and through no module of the JDK, unlike a resource.
+     */
+    static void openClassPath() {
+        try {
+            Class.forName("dev.jspec.init.InitMain$OpensTheClassPath", false, InitMain.class.getClassLoader());
+        } catch (ClassNotFoundException expected) {
+            // Every jar was opened on the way to not finding it.
+        }
+    }
+
     public static void main(String[] args) {
         // The plan is read and decoded on a thread of its own while this one sets JNA up
         // (each some 10-25 ms of a cold JVM); the training mode has no plan to read.
@@ -88,6 +105,7 @@ public final class InitMain {
             train(sys);
             return;
         }
+        openClassPath();
         boolean recording = args.length == 1 && args[0].equals(InitCommand.RECORD);
         Plan plan;
         try {

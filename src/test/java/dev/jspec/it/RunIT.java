@@ -63,6 +63,35 @@ class RunIT {
     }
 
     /**
+     * A step that fails after pivot_root is reported as that step's error through the
+     * launcher too, whose init maps its AOT cache: a class the cache does not hold (an
+     * error's) is then loaded from the init's jar, which must have been opened before the
+     * jar's path left the init's view. (It was opened by accident, until the logging start
+     * stopped searching every jar; an init without a cache, as the other tests run it,
+     * loads everything from the jar early anyway.)
+     */
+    @Test
+    void aStepFailingAfterPivotRootIsReportedThroughTheLauncher() throws Exception {
+        Path launcher = Jspec.PROJECT.resolve("jspec");
+        Path root = work.resolve("late-failure-root");
+        String config = TestBundles.config("late", "args: [/bin/true]\ncwd: /proc/self/fd/3\nenv: [PATH=/bin]", "", "");
+        Path bundle = TestBundles.write(work, "late", config);
+        Process p = new ProcessBuilder(launcher.toString(), "--root", root.toString(), "run", "--bundle", bundle.toString(), "late")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        String err;
+        try (var in = p.getErrorStream()) {
+            err = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "the launcher ends");
+        assertEquals(125, p.exitValue(), err);
+        assertTrue(err.contains("chdir(\"/proc/self/fd/3\")") && err.contains("ELOOP"), err);
+        assertFalse(err.contains("NoClassDefFoundError") || err.contains("Exception"), err);
+        assertFalse(Files.exists(root.resolve("late")), "nothing left of the container");
+        Files.deleteIfExists(root);
+    }
+
+    /**
      * The launcher maps the AOT cache's layer for configs seen for the first time (the schema
      * validator) only when jspec has not hinted that the bundle's config passed before: the
      * layer costs every start that maps it, and a known config skips the validator.
