@@ -72,13 +72,9 @@ class RunIT {
      */
     @Test
     void aStepFailingAfterPivotRootIsReportedThroughTheLauncher() throws Exception {
-        Path launcher = Jspec.PROJECT.resolve("jspec");
         Path root = work.resolve("late-failure-root");
         String config = TestBundles.config("late", "args: [/bin/true]\ncwd: /proc/self/fd/3\nenv: [PATH=/bin]", "", "");
-        Path bundle = TestBundles.write(work, "late", config);
-        Process p = new ProcessBuilder(launcher.toString(), "--root", root.toString(), "run", "--bundle", bundle.toString(), "late")
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        Process p = launcherRun(root, TestBundles.write(work, "late", config), "late", ProcessBuilder.Redirect.PIPE);
         String err;
         try (var in = p.getErrorStream()) {
             err = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -91,6 +87,14 @@ class RunIT {
         Files.deleteIfExists(root);
     }
 
+    /** {@code ./jspec --root ROOT run --bundle BUNDLE ID}, started: its stdout discarded, stdin /dev/null. */
+    private static Process launcherRun(Path root, Path bundle, String id, ProcessBuilder.Redirect err) throws java.io.IOException {
+        return new ProcessBuilder(Jspec.PROJECT.resolve("jspec").toString(), "--root", root.toString(), "run", "--bundle",
+                bundle.toString(), id)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    }
+
     /**
      * The launcher maps the AOT cache's layer for configs seen for the first time (the schema
      * validator) only when jspec has not hinted that the bundle's config passed before: the
@@ -99,16 +103,13 @@ class RunIT {
      */
     @Test
     void theLauncherMapsTheValidatorsLayerOnlyForAConfigNotCheckedBefore() throws Exception {
-        Path launcher = Jspec.PROJECT.resolve("jspec");
         Path root = work.resolve("layers-root");
         String config = TestBundles.config("layers", "args: [/bin/sleep, '60']\ncwd: /\nenv: [PATH=/bin]", "", "");
         Path bundle = TestBundles.write(work, "layers", config);
         java.util.List<String> cmdlines = new java.util.ArrayList<>();
         for (int i = 0; i < 2; i++) {
             String id = "layers" + i;
-            Process p = new ProcessBuilder(launcher.toString(), "--root", root.toString(), "run", "--bundle", bundle.toString(), id)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            Process p = launcherRun(root, bundle, id, ProcessBuilder.Redirect.DISCARD);
             try {
                 String cmdline = "";
                 for (int t = 0; t < 600 && !(cmdline.contains(" dev.jspec.cli.Main ") && Files.exists(root.resolve(id))); t++) {
