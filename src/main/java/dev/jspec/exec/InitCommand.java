@@ -94,10 +94,10 @@ public final class InitCommand {
     /**
      * The jar the init runs from: {@code jspec-init.jar} beside {@code jspec.jar}, the same
      * classes with a manifest that names no other jars (see the pom), when the build made
-     * it; else where this class came from. Once JNA's logger starts java.util.logging, the
-     * JDK looks for a logging backend through every jar on the class path, and jspec.jar's
-     * manifest puts all of jspec's libraries there, which the init never uses: opening them
-     * cost some 20 ms of its start.
+     * it; else where this class came from. Every search of the init's class path (the one
+     * that opens its jars before pivot_root, see InitMain.openClassPath; the logging start's
+     * before QuietLogManager skipped it) opens each jar on it, and jspec.jar's manifest puts
+     * all of jspec's libraries there, which the init never uses: some 20 ms of its start.
      */
     static String initJar(String jspecJar) {
         Path jar = Path.of(jspecJar);
