@@ -44,12 +44,18 @@ class KnownConfigTest {
         return out;
     }
 
-    @Test
-    void aKnownConfigJsonIsLoadedWithoutBigDecimalOrJacksonNodes() throws Exception {
-        assumeTrue(root(), "entries are believed only when root's");
+    /** A bundle with {@link #CONFIG} as its config.json and an empty root filesystem. */
+    private Path bundle() throws java.io.IOException {
         Path bundle = Files.createDirectories(dir.resolve("bundle"));
         Files.createDirectories(bundle.resolve("rootfs"));
         Files.writeString(bundle.resolve("config.json"), CONFIG);
+        return bundle;
+    }
+
+    @Test
+    void aKnownConfigJsonIsLoadedWithoutBigDecimalOrJacksonNodes() throws Exception {
+        assumeTrue(root(), "entries are believed only when root's");
+        Path bundle = bundle();
         Path validated = dir.resolve("validated-configs");
 
         String first = probe(bundle, validated);
@@ -66,9 +72,7 @@ class KnownConfigTest {
     @Test
     void aKnownConfigBindsAsTheSchemaCheckedOne() throws Exception {
         assumeTrue(root(), "entries are believed only when root's");
-        Path bundle = Files.createDirectories(dir.resolve("bundle"));
-        Files.createDirectories(bundle.resolve("rootfs"));
-        Files.writeString(bundle.resolve("config.json"), CONFIG);
+        Path bundle = bundle();
         Path validated = dir.resolve("validated-configs");
         Spec checked = BundleLoader.loadLenient(bundle, validated).spec();
         Spec known = BundleLoader.loadLenient(bundle, validated).spec();
