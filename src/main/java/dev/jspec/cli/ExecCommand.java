@@ -5,6 +5,7 @@ import dev.jspec.exec.ParentExecutor;
 import dev.jspec.exec.StepFailure;
 import dev.jspec.exec.TerminalProxy;
 import dev.jspec.lifecycle.ContainerState;
+import dev.jspec.plan.HostFacts;
 import dev.jspec.plan.Plan;
 import dev.jspec.plan.PlanContext;
 import dev.jspec.plan.Planner;
@@ -140,7 +141,8 @@ final class ExecCommand implements Callable<Integer> {
         }
         Spec withProcess = new Spec(container.ociVersion(), container.root(), container.mounts(), process, container.hostname(),
                 container.domainname(), null, container.annotations(), container.linux());
-        Plan plan = Planner.planExec(withProcess, new PlanContext(id, state.bundle(), Hosts.current(), preserveFds),
+        HostFacts host = Hosts.current();
+        Plan plan = Planner.planExec(withProcess, new PlanContext(id, state.bundle(), host, preserveFds),
                 state.pid(), state.cgroups());
 
         Forwarder forwarder = new Forwarder();
@@ -149,6 +151,7 @@ final class ExecCommand implements Callable<Integer> {
         }
         Syscalls sys = new LinuxSyscalls();
         ParentExecutor executor = new ParentExecutor(sys, plan, ParentExecutor.Stdio.INHERIT, err::println);
+        executor.warmCgroupAttach(host);
         int pid;
         try {
             pid = executor.spawn();

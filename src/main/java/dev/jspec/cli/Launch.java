@@ -334,6 +334,7 @@ final class Launch {
         }
         boolean hadEarly = early != null;
         executor = new ParentExecutor(sys, plan, ParentExecutor.Stdio.INHERIT, err::println, early);
+        executor.warmCgroupAttach(host);
         early = null;
         if (hadEarly && Main.debug()) {
             int n = executor.stepsRunEarly();

@@ -1,8 +1,10 @@
 package dev.jspec.exec;
 
+import dev.jspec.cgroup.AttachWarmer;
 import dev.jspec.cgroup.CgroupCleanup;
 import dev.jspec.cgroup.CgroupManager;
 import dev.jspec.plan.Actor;
+import dev.jspec.plan.HostFacts;
 import dev.jspec.plan.Plan;
 import dev.jspec.plan.PlanCodec;
 import dev.jspec.plan.Step;
@@ -56,6 +58,8 @@ public final class ParentExecutor {
     private final String fifoPath;
     /** The index of the first plan entry this executor runs: past the prelude an early init ran. */
     private int firstStep;
+    /** The host whose cgroup attach path is kept warm until the init asks to join (see {@link #warmCgroupAttach}), or null. */
+    private HostFacts warmHost;
 
     /**
      * @param problems where a rollback says, one line each, what it could not undo (a
@@ -275,6 +279,15 @@ public final class ParentExecutor {
         return cgroups.cleanup();
     }
 
+    /**
+     * Lets a thread keep the kernel's cgroup attach path warm from the moment the init has
+     * its plan until it first asks for the parent's steps, when the plan has the init join
+     * its cgroups then: see {@link AttachWarmer}.
+     */
+    public void warmCgroupAttach(HostFacts host) {
+        this.warmHost = host;
+    }
+
     /** The master side of the container's terminal, or -1 when it has none. */
     public int ptyMaster() {
         return ptyMaster;
@@ -446,10 +459,21 @@ public final class ParentExecutor {
     private Outcome handOver() throws StepFailure {
         InitProtocol.ParentEnd init = new InitProtocol.ParentEnd(sys, planWriteFd, statusReadFd);
         init.sendPlan(PlanCodec.toJson(plan));
+        AttachWarmer warmer = warmHost != null && joinsCgroupsLater()
+                ? AttachWarmer.start(sys, warmHost.cgroupLayout(), warmHost.cgroupV1Mounts(), warmHost.cgroupV2Mount())
+                : null;
         Outcome outcome = null;
         while (outcome == null) {
             // instanceof tests, not a pattern switch (see execute).
-            InitProtocol.Message message = init.next();
+            InitProtocol.Message message;
+            try {
+                message = init.next();
+            } finally {
+                if (warmer != null) {
+                    warmer.stop();
+                    warmer = null;
+                }
+            }
             if (message instanceof InitProtocol.RunParentSteps m) {
                 runParentStepsFrom(m.from() - 1);
                 init.go();
@@ -485,6 +509,17 @@ public final class ParentExecutor {
             }
         }
         return outcome;
+    }
+
+    /** Whether a step this executor runs at the init's request puts the init in its cgroups. */
+    private boolean joinsCgroupsLater() {
+        List<Plan.Entry> entries = plan.entries();
+        for (int i = firstStep; i < entries.size(); i++) {
+            if (entries.get(i).step() instanceof Step.CgroupJoin) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
