@@ -96,6 +96,36 @@ class RunIT {
     }
 
     /**
+     * The commands an engine sends on an existing container take the launcher's fast way:
+     * java is exec'd, with the command's own AOT cache, before the launcher reads its JDK
+     * search, build check or cache training (read with bash's trace, which shows each
+     * command the script runs).
+     */
+    @Test
+    void theCommandsOnAnExistingContainerTakeTheLaunchersFastWay() throws Exception {
+        // The caches are trained at the launcher's first start after a build: this one.
+        Process version = new ProcessBuilder(Jspec.PROJECT.resolve("jspec").toString(), "--version")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        assertTrue(version.waitFor(600, java.util.concurrent.TimeUnit.SECONDS), "the launcher's training ends");
+        assumeTrue(Files.exists(Jspec.PROJECT.resolve("target/aot/state.aot")),
+                "SKIPPED: the launcher trained no AOT caches here (JDK older than 25, or not root?)");
+        Path root = work.resolve("fast-way-root");
+        Process p = new ProcessBuilder("bash", "-x", Jspec.PROJECT.resolve("jspec").toString(), "--root", root.toString(),
+                "state", "nosuch").redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        p.getOutputStream().close();
+        String err;
+        try (var in = p.getErrorStream()) {
+            err = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "the launcher ends");
+        assertEquals(1, p.exitValue(), err);
+        assertTrue(err.contains("container \"nosuch\" does not exist"), err);
+        assertTrue(err.contains("-XX:AOTCache=" + Jspec.PROJECT.resolve("target/aot/state.aot")), err);
+        assertFalse(err.contains("check_sources="), "the fast way ends before the build check: " + err);
+        Files.deleteIfExists(root);
+    }
+
+    /**
      * The launcher maps the AOT cache's layer for configs seen for the first time (the schema
      * validator) only when jspec has not hinted that the bundle's config passed before: the
      * layer costs every start that maps it, and a known config skips the validator.
