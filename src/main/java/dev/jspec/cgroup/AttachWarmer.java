@@ -3,6 +3,7 @@ package dev.jspec.cgroup;
 import dev.jspec.sys.Syscalls;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Keeps the kernel's cgroup attach path warm while the init boots, so that the init's join
@@ -112,10 +113,10 @@ public final class AttachWarmer implements Runnable {
             while (file != null && !stopped && System.nanoTime() < deadline) {
                 sys.writeFile(file, "0");
                 writes.incrementAndGet();
-                Thread.sleep(PERIOD_MILLIS);
+                // Not Thread.sleep, whose JFR event classes no AOT cache holds: loaded from the
+                // JDK's modules at the first sleep, some milliseconds of a cold JVM.
+                LockSupport.parkNanos(PERIOD_MILLIS * 1_000_000L);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             // Nothing to warm here: the init's join waits as it would without this.
         }
