@@ -5,10 +5,7 @@ import dev.jspec.util.ExitCodes;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,27 +24,36 @@ public final class Main implements Runnable {
      * costs reflection over its annotations, so a command line that starts with a command
      * word builds that one command only; the whole tree is built for everything else.
      */
-    private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+    private static final List<String> COMMANDS = List.of("validate", "plan", "spec", "run", "create", "start", "exec",
+            "state", "list", "events", "kill", "delete", "pause", "resume", "ps", "update", "features", "init-argv");
 
-    static {
-        COMMANDS.put("validate", ValidateCommand::new);
-        COMMANDS.put("plan", PlanCommand::new);
-        COMMANDS.put("spec", SpecCommand::new);
-        COMMANDS.put("run", RunCommand::new);
-        COMMANDS.put("create", CreateCommand::new);
-        COMMANDS.put("start", StartCommand::new);
-        COMMANDS.put("exec", ExecCommand::new);
-        COMMANDS.put("state", StateCommand::new);
-        COMMANDS.put("list", ListCommand::new);
-        COMMANDS.put("events", EventsCommand::new);
-        COMMANDS.put("kill", KillCommand::new);
-        COMMANDS.put("delete", DeleteCommand::new);
-        COMMANDS.put("pause", PauseCommand.Pause::new);
-        COMMANDS.put("resume", PauseCommand.Resume::new);
-        COMMANDS.put("ps", PsCommand::new);
-        COMMANDS.put("update", UpdateCommand::new);
-        COMMANDS.put("features", FeaturesCommand::new);
-        COMMANDS.put("init-argv", InitArgvCommand::new);
+    /**
+     * A new object of the command {@code name}, or null when there is none. A switch rather
+     * than a map of constructor references: each reference is a class of its own, made or
+     * mapped from the AOT cache at every start of every command, 18 of them.
+     */
+    static Object newCommand(String name) {
+        return switch (name) {
+            case "validate" -> new ValidateCommand();
+            case "plan" -> new PlanCommand();
+            case "spec" -> new SpecCommand();
+            case "run" -> new RunCommand();
+            case "create" -> new CreateCommand();
+            case "start" -> new StartCommand();
+            case "exec" -> new ExecCommand();
+            case "state" -> new StateCommand();
+            case "list" -> new ListCommand();
+            case "events" -> new EventsCommand();
+            case "kill" -> new KillCommand();
+            case "delete" -> new DeleteCommand();
+            case "pause" -> new PauseCommand.Pause();
+            case "resume" -> new PauseCommand.Resume();
+            case "ps" -> new PsCommand();
+            case "update" -> new UpdateCommand();
+            case "features" -> new FeaturesCommand();
+            case "init-argv" -> new InitArgvCommand();
+            default -> null;
+        };
     }
 
     /** Shows Java stack traces for failures; otherwise a user sees one line per problem. */
@@ -192,14 +198,14 @@ public final class Main implements Runnable {
      */
     static CommandLine commandLine(String[] args) {
         CommandLine cli;
-        Supplier<Object> command = args.length > 0 ? COMMANDS.get(args[0]) : null;
+        Object command = args.length > 0 ? newCommand(args[0]) : null;
         if (command != null) {
-            cli = new CommandLine(command.get());
+            cli = new CommandLine(command);
             cli.setCommandName("jspec " + args[0]);
         } else {
             cli = new CommandLine(new Main());
-            for (Map.Entry<String, Supplier<Object>> c : COMMANDS.entrySet()) {
-                cli.addSubcommand(c.getKey(), c.getValue().get());
+            for (String name : COMMANDS) {
+                cli.addSubcommand(name, newCommand(name));
             }
         }
         // What follows the ID belongs to the program (exec ID sh -c ...) or to the host's ps
