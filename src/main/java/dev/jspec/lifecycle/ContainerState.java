@@ -2,6 +2,7 @@ package dev.jspec.lifecycle;
 
 import dev.jspec.spec.Spec;
 import dev.jspec.util.Json;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -144,15 +145,39 @@ public record ContainerState(
         if (!(o instanceof List<?> items)) {
             throw new IllegalArgumentException(key + " is not a list");
         }
-        return items.stream().map(ContainerState::cgroupPath).toList();
+        // Loops, not streams: every command on a container reads its state first, and a cold
+        // JVM interprets each stream stage and maps each lambda's class.
+        List<String> paths = new ArrayList<>(items.size());
+        for (Object item : items) {
+            paths.add(cgroupPath(item));
+        }
+        return List.copyOf(paths);
     }
 
     private static String cgroupPath(Object o) {
-        if (!(o instanceof String s) || !s.startsWith("/") || s.contains("\0")
-                || List.of(s.split("/")).stream().anyMatch(c -> c.equals(".") || c.equals(".."))) {
+        if (!(o instanceof String s) || !plainAbsolute(s)) {
             throw new IllegalArgumentException("cgroup path " + (o instanceof String s ? quote(s) : String.valueOf(o))
                     + " is not an absolute, plain path");
         }
         return s;
+    }
+
+    /** Whether {@code s} starts with "/" and has no NUL and no "." or ".." component. */
+    static boolean plainAbsolute(String s) {
+        if (!s.startsWith("/") || s.indexOf('\0') >= 0) {
+            return false;
+        }
+        for (int from = 1; from <= s.length(); ) {
+            int end = s.indexOf('/', from);
+            if (end < 0) {
+                end = s.length();
+            }
+            int length = end - from;
+            if ((length == 1 || length == 2) && s.startsWith("..".substring(0, length), from)) {
+                return false;
+            }
+            from = end + 1;
+        }
+        return true;
     }
 }
