@@ -421,7 +421,7 @@ final class Launch {
         // can write in the pid file's directory could have planted a link at that name to
         // make jspec write through it. What is there already (a leftover, a planted link) is
         // removed, not followed; rename(2) then replaces the pid file itself, never a target.
-        Path tmp = abs.resolveSibling("." + abs.getFileName() + "." + ProcessHandle.current().pid() + ".jspec-tmp");
+        Path tmp = abs.resolveSibling("." + abs.getFileName() + "." + dev.jspec.util.TempFiles.pid() + ".jspec-tmp");
         Files.deleteIfExists(tmp);
         try (var out = Files.newByteChannel(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             out.write(java.nio.ByteBuffer.wrap(Integer.toString(pid).getBytes(StandardCharsets.US_ASCII)));

@@ -3,6 +3,7 @@ package dev.jspec.util;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -27,7 +28,7 @@ public final class TempFiles {
 
     /** A file made in dir with O_CREAT|O_EXCL and the given mode, open for writing; its path is {@link Created#path}. */
     public static Created create(Path dir, String prefix, Set<PosixFilePermission> mode) throws IOException {
-        long pid = ProcessHandle.current().pid();
+        String pid = pid();
         for (int attempt = 0; ; attempt++) {
             Path path = dir.resolve(prefix + pid + "." + Long.toHexString(System.nanoTime()) + "."
                     + COUNTER.incrementAndGet() + ".tmp");
@@ -40,6 +41,25 @@ public final class TempFiles {
                     throw e;
                 }
             }
+        }
+    }
+
+    /**
+     * This process's pid, for names that say whose they are: read from /proc/self rather than
+     * ProcessHandle, whose class starts a process reaper's executor (some 30 classes of a
+     * cold JVM) for a number; "0" when /proc is not there.
+     */
+    public static String pid() {
+        try {
+            String self = Files.readSymbolicLink(Path.of("/proc/self")).toString();
+            for (int i = 0; i < self.length(); i++) {
+                if (self.charAt(i) < '0' || self.charAt(i) > '9') {
+                    return "0";
+                }
+            }
+            return self.isEmpty() ? "0" : self;
+        } catch (IOException | UnsupportedOperationException e) {
+            return "0";
         }
     }
 

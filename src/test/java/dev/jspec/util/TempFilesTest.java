@@ -44,5 +44,12 @@ class TempFilesTest {
         assertEquals(0, p.waitFor(), out);
         assertTrue(out.contains("made "), out);
         assertTrue(!out.contains("java.security.SecureRandom "), "SecureRandom was loaded:\n" + out);
+        // Nor ProcessHandle's implementation, whose class makes a process reaper's executor.
+        assertTrue(!out.contains("java.lang.ProcessHandleImpl "), "ProcessHandleImpl was loaded:\n" + out);
+    }
+
+    @Test
+    void namesCarryThisProcesssPid() {
+        assertEquals(Long.toString(ProcessHandle.current().pid()), TempFiles.pid());
     }
 }
