@@ -62,7 +62,15 @@ final class LifecycleHooks {
      */
     static void runFromBundle(java.util.function.Supplier<Syscalls> sys, String kind, String id, int pid, String bundle, PrintWriter err) {
         Path dir = Path.of(bundle);
-        Path config = BundleLoader.CONFIG_NAMES.stream().map(dir::resolve).filter(Files::isRegularFile).findFirst().orElse(null);
+        // A loop, not a stream: every start and delete comes here, and a cold JVM maps a class
+        // for each method reference and interprets each stage.
+        Path config = null;
+        for (String name : BundleLoader.CONFIG_NAMES) {
+            if (Files.isRegularFile(dir.resolve(name))) {
+                config = dir.resolve(name);
+                break;
+            }
+        }
         try {
             if (config == null || !Files.readString(config).contains(kind)) {
                 return;
