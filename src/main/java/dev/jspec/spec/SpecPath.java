@@ -2,7 +2,6 @@ package dev.jspec.spec;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Where a value sits in a config, as a list of object keys and array indexes. It prints two
@@ -12,8 +11,6 @@ import java.util.regex.Pattern;
 public record SpecPath(List<Object> segments) {
 
     public static final SpecPath ROOT = new SpecPath(List.of());
-
-    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     public SpecPath {
         for (Object s : segments) {
@@ -81,12 +78,30 @@ public record SpecPath(List<Object> segments) {
         for (Object s : segments) {
             if (s instanceof Integer i) {
                 sb.append('[').append(i).append(']');
-            } else if (IDENTIFIER.matcher((String) s).matches()) {
+            } else if (identifier((String) s)) {
                 sb.append(sb.isEmpty() ? "" : ".").append((String) s);
             } else {
                 sb.append("[\"").append(((String) s).replace("\\", "\\\\").replace("\"", "\\\"")).append("\"]");
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * A letter or _, then letters, digits and _: a key printed after a dot. A loop, not a
+     * regular expression, whose classes the warnings of a start would load for this alone.
+     */
+    private static boolean identifier(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+            if (!letter && (i == 0 || c < '0' || c > '9')) {
+                return false;
+            }
+        }
+        return true;
     }
 }
