@@ -21,9 +21,11 @@ import java.util.concurrent.locks.LockSupport;
  * process) to the cgroup.procs of the cgroup this process is already in, every few
  * milliseconds: a move that moves nothing, as the lock is taken before the kernel finds
  * there is nothing to do. Only ever this process's own cgroup, never the container's, and
- * never another process. Best effort: the first write that fails ends it (a read-only
- * cgroupfs, a cgroup namespace whose paths do not match the mount), and so does {@link
- * #stop} or a bound on its run; the start itself never depends on it.
+ * never another process, and only while the process is still there: its cgroup is read
+ * again before each write, and a move by anything else ends the warming. Best effort: the
+ * first write that fails ends it (a read-only cgroupfs, a cgroup namespace whose paths do
+ * not match the mount), and so does {@link #stop} or a bound on its run; the start itself
+ * never depends on it.
  */
 public final class AttachWarmer implements Runnable {
 
@@ -111,6 +113,11 @@ public final class AttachWarmer implements Runnable {
             String file = ownProcsFile(layout, v1Mounts, v2Mount, sys.readFile("/proc/self/cgroup"));
             procsFile = file;
             while (file != null && !stopped && System.nanoTime() < deadline) {
+                // Named again before each write: if something moved this process meanwhile (a
+                // service manager), the write would move it back, so the warming ends instead.
+                if (!file.equals(ownProcsFile(layout, v1Mounts, v2Mount, sys.readFile("/proc/self/cgroup")))) {
+                    break;
+                }
                 sys.writeFile(file, "0");
                 writes.incrementAndGet();
                 // Not Thread.sleep, whose JFR event classes no AOT cache holds: loaded from the
