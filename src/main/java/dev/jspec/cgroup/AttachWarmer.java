@@ -1,6 +1,7 @@
 package dev.jspec.cgroup;
 
 import dev.jspec.sys.Syscalls;
+import dev.jspec.util.PlainPaths;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -83,7 +84,7 @@ public final class AttachWarmer implements Runnable {
             }
             String controllers = line.substring(first + 1, second);
             String path = line.substring(second + 1);
-            if (!path.startsWith("/") || path.contains("/..") || path.contains("/./") || path.endsWith("/.")) {
+            if (!PlainPaths.absolute(path)) {
                 continue;
             }
             String mount = null;
@@ -110,12 +111,14 @@ public final class AttachWarmer implements Runnable {
     public void run() {
         long deadline = System.nanoTime() + LIMIT_MILLIS * 1_000_000L;
         try {
-            String file = ownProcsFile(layout, v1Mounts, v2Mount, sys.readFile("/proc/self/cgroup"));
-            procsFile = file;
-            while (file != null && !stopped && System.nanoTime() < deadline) {
-                // Named again before each write: if something moved this process meanwhile (a
+            while (!stopped && System.nanoTime() < deadline) {
+                // Named before each write: if something moved this process meanwhile (a
                 // service manager), the write would move it back, so the warming ends instead.
-                if (!file.equals(ownProcsFile(layout, v1Mounts, v2Mount, sys.readFile("/proc/self/cgroup")))) {
+                String file = ownProcsFile(layout, v1Mounts, v2Mount, sys.readFile("/proc/self/cgroup"));
+                if (procsFile == null) {
+                    procsFile = file;
+                }
+                if (file == null || !file.equals(procsFile)) {
                     break;
                 }
                 sys.writeFile(file, "0");

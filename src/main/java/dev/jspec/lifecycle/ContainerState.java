@@ -2,6 +2,7 @@ package dev.jspec.lifecycle;
 
 import dev.jspec.spec.Spec;
 import dev.jspec.util.Json;
+import dev.jspec.util.PlainPaths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -155,29 +156,10 @@ public record ContainerState(
     }
 
     private static String cgroupPath(Object o) {
-        if (!(o instanceof String s) || !plainAbsolute(s)) {
+        if (!(o instanceof String s) || !PlainPaths.absolute(s)) {
             throw new IllegalArgumentException("cgroup path " + (o instanceof String s ? quote(s) : String.valueOf(o))
                     + " is not an absolute, plain path");
         }
         return s;
-    }
-
-    /** Whether {@code s} starts with "/" and has no NUL and no "." or ".." component. */
-    static boolean plainAbsolute(String s) {
-        if (!s.startsWith("/") || s.indexOf('\0') >= 0) {
-            return false;
-        }
-        for (int from = 1; from <= s.length(); ) {
-            int end = s.indexOf('/', from);
-            if (end < 0) {
-                end = s.length();
-            }
-            int length = end - from;
-            if ((length == 1 || length == 2) && s.startsWith("..".substring(0, length), from)) {
-                return false;
-            }
-            from = end + 1;
-        }
-        return true;
     }
 }
